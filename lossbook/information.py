@@ -1,0 +1,233 @@
+r"""Information measures: information content, entropy, cross-entropy and KL divergence.
+
+Distributions lie along the last axis and are checked, never renormalised: every
+probability must lie in $[0, 1]$ and every distribution must sum to 1 within $10^{-6}$.
+A single distribution (1-D input) gives a `float`; a batch of shape $(\dots, K)$ gives a
+float64 array of shape $(\dots)$. The base defaults to $e$ (nats); `base=2` gives bits.
+"""
+
+import math
+
+import numpy as np
+
+from lossbook._validation import (
+    as_float_array, as_result, check_base, check_distribution, check_probabilities, check_same_shape,
+    row_sums,
+)
+
+
+def information_content(p, *, base=math.e):
+    r"""Information content (surprisal) of events with probabilities `p`.
+
+    $$
+    I(p) = -\log_b p
+    $$
+
+    Args:
+        p: Probabilities in $[0, 1]$, a scalar or array-like of any shape.
+        base: Logarithm base $b > 0$, $b \ne 1$: $e$ for nats (default), 2 for bits.
+
+    Returns:
+        A `float` for a scalar `p`, else a float64 array of the shape of `p`; `inf` where $p = 0$.
+
+    Raises:
+        TypeError: If `p` does not hold real numbers, or `base` is not a real number.
+        ValueError: If `p` is empty, holds NaN or infinity or a value outside $[0, 1]$, or
+            `base` is not positive or equals 1.
+
+    Examples:
+        >>> from lossbook import information_content
+        >>> print(f"{information_content(0.5, base=2):.4f}")
+        1.0000
+        >>> print(" ".join(f"{v:.4f}" for v in information_content([1.0, 0.25, 0.0], base=2)))
+        0.0000 2.0000 inf
+
+    Conventions:
+        None of PyTorch, Keras or scikit-learn has a function for it; write `-log(p)`, in nats.
+        `scipy.special.entr(p)` is $-p \ln p$, the contribution of one outcome to the entropy.
+    """
+    base = check_base(base)
+    p = _probabilities(p, "p")
+    with np.errstate(divide="ignore"):  # -log 0 = inf
+        i = 0.0 - np.log(p)  # 0.0 - log 1 is +0.0, where -log 1 would be -0.0
+    return as_result(_in_base(i, base))
+
+
+def entropy(p, *, base=math.e):
+    r"""Shannon entropy of distributions along the last axis.
+
+    $$
+    H(p) = -\sum_{k=1}^{K} p_k \log_b p_k, \qquad 0 \log 0 = 0
+    $$
+
+    Args:
+        p: Distributions, array-like of shape $(K,)$ or $(\dots, K)$.
+        base: Logarithm base $b > 0$, $b \ne 1$: $e$ for nats (default), 2 for bits.
+
+    Returns:
+        A `float` for a single distribution of shape $(K,)$, else a float64 array of shape $(\dots)$.
+
+    Raises:
+        TypeError: If `p` does not hold real numbers, or `base` is not a real number.
+        ValueError: If `p` is a scalar or empty, holds NaN, infinity or a value outside $[0, 1]$,
+            a distribution does not sum to 1 within $10^{-6}$, or `base` is not positive or is 1.
+
+    Examples:
+        The examples of `scipy.stats.entropy`: a fair coin has one bit, a biased one less.
+
+        >>> from lossbook import entropy
+        >>> print(f"{entropy([1/2, 1/2], base=2):.4f}")
+        1.0000
+        >>> print(f"{entropy([9/10, 1/10], base=2):.4f}")
+        0.4690
+        >>> print(" ".join(f"{h:.4f}" for h in entropy([[1.0, 0.0], [0.5, 0.5]])))
+        0.0000 0.6931
+
+    Conventions:
+        `scipy.stats.entropy(pk, base=None, axis=0)` silently renormalises `pk` to sum 1 and works
+        along axis 0, not the last axis; given `qk` it returns the KL divergence, not the
+        cross-entropy. PyTorch has `torch.distributions.Categorical(probs=p).entropy()` (nats,
+        last axis). Keras and scikit-learn have no entropy function. All use nats by default.
+    """
+    base = check_base(base)
+    p = _distributions(p, "p")
+    return as_result(_in_base(0.0 - row_sums(_xlogy, [p, p]), base))
+
+
+def cross_entropy(p, q, *, base=math.e):
+    r"""Cross-entropy of predicted distributions `q` relative to true distributions `p`.
+
+    $$
+    H(p, q) = -\sum_{k=1}^{K} p_k \log_b q_k = H(p) + D_{\mathrm{KL}}(p \,\|\, q)
+    $$
+
+    Terms with $p_k = 0$ count as 0 even where $q_k = 0$; the result is `inf` where
+    $q_k = 0 < p_k$ (an outcome that happens was predicted impossible).
+
+    Args:
+        p: True distributions, array-like of shape $(K,)$ or $(\dots, K)$.
+        q: Predicted distributions, the same shape as `p`.
+        base: Logarithm base $b > 0$, $b \ne 1$: $e$ for nats (default), 2 for bits.
+
+    Returns:
+        A `float` for single distributions of shape $(K,)$, else a float64 array of shape $(\dots)$.
+
+    Raises:
+        TypeError: If an input does not hold real numbers, or `base` is not a real number.
+        ValueError: If the shapes differ, an input is a scalar or empty, holds NaN, infinity or a
+            value outside $[0, 1]$, a distribution does not sum to 1 within $10^{-6}$, or `base`
+            is not positive or is 1.
+
+    Examples:
+        >>> from lossbook import cross_entropy
+        >>> print(f"{cross_entropy([1/2, 1/2], [1/4, 3/4], base=2):.4f}")
+        1.2075
+        >>> print(f"{cross_entropy([1.0, 0.0], [0.0, 1.0]):.4f}")
+        inf
+
+    Conventions:
+        These are probabilities, not logits: for logits see `softmax_cross_entropy`, which is what
+        PyTorch `cross_entropy(input, target)` computes. Keras
+        `categorical_crossentropy(y_true, y_pred)` renormalises `y_pred` and clips it to
+        $[10^{-7}, 1 - 10^{-7}]$, so it never returns `inf`; scikit-learn `log_loss(y_true, y_proba)`
+        takes labels and clips to machine epsilon. All use nats, with the truth first except PyTorch.
+    """
+    base = check_base(base)
+    p, q = _distribution_pair(p, q)
+    return as_result(_in_base(0.0 - row_sums(_xlogy, [p, q]), base))
+
+
+def kl_divergence(p, q, *, base=math.e):
+    r"""Kullback-Leibler divergence of predicted distributions `q` from true distributions `p`.
+
+    $$
+    D_{\mathrm{KL}}(p \,\|\, q) = \sum_{k=1}^{K} p_k \log_b \frac{p_k}{q_k} \ge 0
+    $$
+
+    Terms with $p_k = 0$ count as 0 even where $q_k = 0$; the result is `inf` where
+    $q_k = 0 < p_k$. Each term is accurate to a few units in the last place, also where
+    $p_k / q_k$ is close to 1 or overflows; when `q` is very close to `p` the terms
+    cancel, and the absolute error of the sum is about $10^{-16} \sum_k p_k |\ln(p_k / q_k)|$.
+
+    Args:
+        p: True distributions, array-like of shape $(K,)$ or $(\dots, K)$.
+        q: Predicted distributions, the same shape as `p`.
+        base: Logarithm base $b > 0$, $b \ne 1$: $e$ for nats (default), 2 for bits.
+
+    Returns:
+        A `float` for single distributions of shape $(K,)$, else a float64 array of shape $(\dots)$.
+
+    Raises:
+        TypeError: If an input does not hold real numbers, or `base` is not a real number.
+        ValueError: If the shapes differ, an input is a scalar or empty, holds NaN, infinity or a
+            value outside $[0, 1]$, a distribution does not sum to 1 within $10^{-6}$, or `base`
+            is not positive or is 1.
+
+    Examples:
+        >>> from lossbook import kl_divergence
+        >>> print(f"{kl_divergence([1/2, 1/2], [1/4, 3/4], base=2):.4f}")
+        0.2075
+        >>> print(f"{kl_divergence([1/2, 1/2], [1/2, 1/2]):.4f}")
+        0.0000
+
+    Conventions:
+        PyTorch `kl_div(input, target)` takes the log of the prediction, $\ln q$, first and `p`
+        second, and its default `reduction="mean"` averages over all elements; use
+        `reduction="batchmean"` for the mean divergence. `scipy.stats.entropy(p, q)` renormalises
+        both and works along axis 0; `scipy.special.rel_entr(p, q)` gives the terms. Keras
+        `KLDivergence` clips both to $[10^{-7}, 1]$. scikit-learn has none. All use nats.
+    """
+    base = check_base(base)
+    p, q = _distribution_pair(p, q)
+    return as_result(_in_base(row_sums(_rel_entr, [p, q]), base))
+
+
+def _probabilities(p, name):
+    p = as_float_array(p, name)
+    check_probabilities(p, name)
+    return p
+
+
+def _distributions(p, name):
+    p = as_float_array(p, name)
+    check_distribution(p, name)
+    return p
+
+
+def _distribution_pair(p, q):
+    p, q = as_float_array(p, "p"), as_float_array(q, "q")
+    check_same_shape(p, "p", q, "q")
+    check_distribution(p, "p")
+    check_distribution(q, "q")
+    return p, q
+
+
+def _in_base(nats, base):
+    return nats if base == math.e else nats / math.log(base)
+
+
+def _xlogy(x, y):
+    """x log y for x, y in [0, 1], with 0 where x = 0 (so 0 log 0 = 0), like scipy.special.xlogy."""
+    t = np.log(y)
+    t *= x
+    return np.fmin(t, 0.0, out=t)  # every term is <= 0; fmin turns the NaN of 0 * log 0 into 0
+
+
+def _rel_entr(p, q):
+    """p log(p/q), 0 where p = 0 and inf where q = 0 < p, like scipy.special.rel_entr.
+
+    Accurate to a few ulp also where p/q is near 1 (there scipy's log(p/q) keeps only
+    an absolute accuracy of 1e-16) and where p/q under- or overflows.
+    """
+    r = p / q
+    t = np.log(r)
+    near = (r > 0.5) & (r < 1.5)  # p - q is exact here (Sterbenz): log1p((p - q) / q) is accurate
+    np.subtract(p, q, out=r, where=near)
+    np.divide(r, q, out=r, where=near)
+    np.log1p(r, out=t, where=near)
+    far = ~(np.abs(t) < 708) & (p > 0) & (q > 0)  # p/q under- or overflowed
+    if far.any():
+        t[far] = np.log(p[far]) - np.log(q[far])
+    t *= p
+    t[p == 0] = 0.0
+    return t

@@ -1,0 +1,63 @@
+"""Time the strict docs build with and without executing the pages' code blocks.
+
+Usage: python scripts/bench_docs.py [--repeat N]
+
+The plain build uses the same configuration with the markdown-exec plugin
+removed, so exec blocks render as ordinary code and nothing runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def plain_config() -> Path:
+    """mkdocs.yml with markdown-exec left out of the plugins."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    plugins = [p for p in config["plugins"] if p != "markdown-exec"]
+    path = ROOT / "mkdocs.noexec.yml"
+    path.write_text(yaml.safe_dump({"INHERIT": "mkdocs.yml", "strict": False, "plugins": plugins}))
+    return path
+
+
+def build(config: Path, strict: bool) -> float:
+    with tempfile.TemporaryDirectory() as site:
+        command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", site]
+        command += ["--strict"] if strict else []
+        start = time.perf_counter()
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        elapsed = time.perf_counter() - start
+    if result.returncode:
+        sys.exit(f"build with {config.name} failed:\n{result.stderr}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="builds of each kind; the best is kept")
+    args = parser.parse_args()
+    plain = plain_config()
+    try:
+        full = min(build(ROOT / "mkdocs.yml", strict=True) for _ in range(args.repeat))
+        bare = min(build(plain, strict=False) for _ in range(args.repeat))
+    finally:
+        plain.unlink()
+    print(f"cores: {os.cpu_count()}, best of {args.repeat} builds each")
+    print(f"full strict build (blocks executed): {full:6.2f} s")
+    print(f"same build, no block executed:       {bare:6.2f} s")
+    print(f"ratio:                               {full / bare:6.2f}x  (goal: at most 3x; full build under 30 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""MkDocs hooks: make the book helpers importable, police exec blocks, ship KaTeX.
+
+Registered in mkdocs.yml under ``hooks:``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import book  # noqa: E402  (needs the path above)
+
+from lossbook import __version__  # noqa: E402
+
+KATEX = ROOT / "node_modules" / "katex" / "dist"
+KATEX_FILES = ["katex.min.css", "katex.min.js", "contrib/auto-render.min.js", "fonts"]
+EXEC_FENCE = re.compile(r"^ *(`{3,}|~{3,}) *(python|py|pycon)\b([^\n]*\bexec=\"(?:1|on|true|yes)\"[^\n]*)$", re.M)
+OPTION = re.compile(r'\b(id|session)="([^"]*)"')
+
+SNIPPET_LINE = re.compile(r'^(?P<indent> *)--8<-- "(?P<path>[^"]+)" *$', re.M)
+READER_BLOCK = re.compile(
+    r"^(?P<indent> *)(?P<fence>`{3,}|~{3,}) *(?:python|py)\b(?P<options>[^\n]*)\n(?P<body>.*?)^(?P=indent)(?P=fence) *$",
+    re.M | re.S,
+)
+
+_seen_ids: dict[str, str] = {}
+_downloads: dict[str, tuple[str, list[str]]] = {}  # page dest dir -> (title, code cells)
+
+
+def session_name(src_uri: str) -> str:
+    """The markdown-exec session a page must use: its path without '.md'."""
+    return src_uri.removesuffix(".md")
+
+
+def on_config(config, **kwargs):
+    config["copyright"] = f"{config['copyright'] or ''} lossbook {__version__}.".strip()
+    return config
+
+
+def on_pre_build(config, **kwargs):
+    _seen_ids.clear()
+    _downloads.clear()
+    book.reset_figures()
+
+
+def expand_snippets(markdown: str) -> str:
+    """Inline the files named by pymdownx.snippets lines, as the Markdown build will."""
+    def include(match: re.Match) -> str:
+        text = (ROOT / match.group("path")).read_text(encoding="utf-8").rstrip("\n")
+        return textwrap.indent(text, match.group("indent"), lambda line: bool(line.strip()))
+
+    return SNIPPET_LINE.sub(include, markdown)
+
+
+def reader_code(markdown: str) -> list[str]:
+    """The code a reader sees on a page: executed blocks shown with source=, in page order."""
+    cells = []
+    for match in READER_BLOCK.finditer(expand_snippets(markdown)):
+        options = match.group("options")
+        if re.search(r'\bexec="(?:1|on|true|yes)"', options) and re.search(r'\bsource="[^"]+"', options):
+            cells.append(textwrap.dedent(match.group("body")).rstrip("\n"))
+    return cells
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    """Record the page being rendered and refuse exec blocks without id= or with a foreign session."""
+    src = page.file.src_uri
+    book.CURRENT_PAGE = src
+    for match in EXEC_FENCE.finditer(markdown):
+        line = markdown.count("\n", 0, match.start()) + 1
+        options = dict(OPTION.findall(match.group(3)))
+        where = f"{page.file.src_path}:{line}"
+        if not options.get("id"):
+            raise PluginError(f"{where}: exec block has no id=\"...\"; every executed block needs one")
+        block_id = options["id"]
+        if block_id in _seen_ids:
+            raise PluginError(f"{where}: exec block id {block_id!r} is already used in {_seen_ids[block_id]}")
+        _seen_ids[block_id] = where
+        if options.get("session") != session_name(src):
+            raise PluginError(
+                f"{where}: exec block {block_id!r} must run in session=\"{session_name(src)}\" "
+                f"(sessions are named after their page), not {options.get('session')!r}"
+            )
+    cells = reader_code(markdown)
+    if cells:
+        _downloads[page.file.dest_uri] = (page.title or session_name(src), cells)
+    return markdown
+
+
+def _stem(dest_uri: str) -> str:
+    """The download file name of a page: chapters/mse/index.html -> mse."""
+    parts = Path(dest_uri).parent.parts
+    return parts[-1] if parts else "index"
+
+
+def on_page_content(html, page, **kwargs):
+    """Offer the page's code as a notebook and a script, above the content."""
+    if page.file.dest_uri not in _downloads:
+        return html
+    stem = _stem(page.file.dest_uri)
+    links = (
+        f'<p class="lb-downloads">Run this page\'s code yourself: '
+        f'<a href="{stem}.ipynb" download>Jupyter notebook</a> · '
+        f'<a href="{stem}.py" download>Python script</a></p>'
+    )
+    head, h1, rest = html.partition("</h1>")
+    return head + h1 + links + rest if h1 else links + html
+
+
+def notebook(title: str, cells: list[str]) -> str:
+    """A Jupyter notebook (nbformat 4) holding a title cell and the given code cells."""
+    def lines(text: str) -> list[str]:
+        return text.splitlines(keepends=True)
+
+    doc = {
+        "cells": [{"cell_type": "markdown", "id": "title", "metadata": {},
+                   "source": lines(f"# {title}\n\nThe code of this lossbook page, in the order it appears.")}]
+        + [{"cell_type": "code", "execution_count": None, "id": f"cell-{i}", "metadata": {},
+            "outputs": [], "source": lines(code)} for i, code in enumerate(cells, 1)],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                     "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+
+
+def script(title: str, cells: list[str]) -> str:
+    """The same cells as a plain Python script with '# %%' cell markers."""
+    body = "\n\n".join(f"# %%\n{code}" for code in cells)
+    return f'"""{title}: the code of this lossbook page, in the order it appears."""\n\n{body}\n'
+
+
+def on_post_build(config, **kwargs):
+    """Write each page's notebook and script; copy the npm-installed KaTeX files into the site."""
+    site = Path(config["site_dir"])
+    for dest_uri, (title, cells) in _downloads.items():
+        folder = (site / dest_uri).parent
+        (folder / f"{_stem(dest_uri)}.ipynb").write_text(notebook(title, cells), encoding="utf-8")
+        (folder / f"{_stem(dest_uri)}.py").write_text(script(title, cells), encoding="utf-8")
+    if not KATEX.is_dir():
+        raise PluginError(f"{KATEX} is missing: run `npm ci` (the Makefile does) before building")
+    target = Path(config["site_dir"]) / "assets" / "katex"
+    for name in KATEX_FILES:
+        source, dest = KATEX / name, target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, dest, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(source, dest)

@@ -1,0 +1,12 @@
+import os
+
+# Keras 3 runs on torch, jax or tensorflow
+os.environ.setdefault("KERAS_BACKEND", "torch")
+import keras
+import numpy as np
+
+y_true = np.array([3.0, -0.5, 2.0, 7.0, 4.0])
+y_pred = np.array([2.5, 0.0, 2.0, 8.0, 1.5])
+loss = keras.losses.MeanSquaredError()(y_true, y_pred)  # truth first
+result = float(keras.ops.convert_to_numpy(loss))
+print(result)

@@ -1,0 +1,7 @@
+import numpy as np
+from lossbook import huber
+
+y_true = np.array([3.0, -0.5, 2.0, 7.0, 4.0])
+y_pred = np.array([2.5, 0.0, 2.0, 8.0, 1.5])
+result = huber(y_true, y_pred, delta=1.0)
+print(result)
