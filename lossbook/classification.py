@@ -285,6 +285,8 @@ def binary_cross_entropy_with_logits(y_true, logits, *, reduction="mean"):
 
 def _along_axis(rows_kernel, logits, axis):
     z = as_float_array(logits, "logits")
+    if z.ndim == 0:
+        raise ValueError("logits must have at least one axis, got a scalar")
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"axis must be an integer, got {axis!r}")
     if not -z.ndim <= axis < z.ndim:
@@ -347,5 +349,7 @@ def _binary_cross_entropy(y, p):
 
 def _binary_cross_entropy_with_logits(y, z):
     loss = np.log1p(np.exp(-np.abs(z)))
-    loss += ((z > 0) - y) * z  # (1 - y) z if z > 0, else -y z: never negative, nothing cancels
+    linear = (z > 0) - y
+    linear *= z  # (1 - y) z if z > 0, else -y z: never negative, so nothing cancels
+    loss += linear
     return loss

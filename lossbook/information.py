@@ -12,7 +12,7 @@ import numpy as np
 
 from lossbook._validation import (
     as_float_array, as_result, check_base, check_distribution, check_probabilities, check_same_shape,
-    row_sums,
+    elementwise, row_sums,
 )
 
 
@@ -48,9 +48,7 @@ def information_content(p, *, base=math.e):
     """
     base = check_base(base)
     p = _probabilities(p, "p")
-    with np.errstate(divide="ignore"):  # -log 0 = inf
-        i = 0.0 - np.log(p)  # 0.0 - log 1 is +0.0, where -log 1 would be -0.0
-    return as_result(_in_base(i, base))
+    return as_result(_in_base(elementwise(_surprisal, [p], "none"), base))
 
 
 def entropy(p, *, base=math.e):
@@ -206,6 +204,10 @@ def _in_base(nats, base):
     return nats if base == math.e else nats / math.log(base)
 
 
+def _surprisal(p):
+    return np.subtract(0.0, np.log(p))  # 0 - log p: inf at p = 0, and +0.0 (not -0.0) at p = 1
+
+
 def _xlogy(x, y):
     """x log y for x, y in [0, 1], with 0 where x = 0 (so 0 log 0 = 0), like scipy.special.xlogy."""
     t = np.log(y)
@@ -216,16 +218,16 @@ def _xlogy(x, y):
 def _rel_entr(p, q):
     """p log(p/q), 0 where p = 0 and inf where q = 0 < p, like scipy.special.rel_entr.
 
-    Accurate to a few ulp also where p/q is near 1 (there scipy's log(p/q) keeps only
-    an absolute accuracy of 1e-16) and where p/q under- or overflows.
+    log(p/q) is computed as +-log1p(|p - q| / min(p, q)): the argument of log1p is never
+    negative, so every term is accurate to a few ulp, also where p/q is close to 1 (where
+    scipy's log(p/q) keeps only an absolute accuracy of 1e-16).
     """
-    r = p / q
-    t = np.log(r)
-    near = (r > 0.5) & (r < 1.5)  # p - q is exact here (Sterbenz): log1p((p - q) / q) is accurate
-    np.subtract(p, q, out=r, where=near)
-    np.divide(r, q, out=r, where=near)
-    np.log1p(r, out=t, where=near)
-    far = ~(np.abs(t) < 708) & (p > 0) & (q > 0)  # p/q under- or overflowed
+    diff = p - q  # exact where p and q are within a factor 2 of each other (Sterbenz)
+    t = np.abs(diff)
+    t /= np.minimum(p, q)
+    np.log1p(t, out=t)
+    np.copysign(t, diff, out=t)
+    far = np.isinf(t) & (p > 0) & (q > 0)  # |p - q| / min(p, q) overflowed: p or q is subnormal
     if far.any():
         t[far] = np.log(p[far]) - np.log(q[far])
     t *= p

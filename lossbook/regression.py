@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from lossbook._validation import (
-    as_float_array, check_number, check_reduction, check_same_shape, elementwise,
+    as_float_array, check_finite_inputs, check_number, check_reduction, check_same_shape, elementwise,
 )
 
 
@@ -49,8 +49,7 @@ def mse(y_true, y_pred, *, reduction="mean"):
         elements as here (scikit-learn averages per output column first, which for a 2-D array is
         the same number); Keras averages over the last axis per sample, then over the batch.
     """
-    y_true, y_pred = _pair(y_true, y_pred, reduction)
-    return elementwise(_squared_error, [y_true, y_pred], reduction)
+    return _loss(_squared_error, y_true, y_pred, reduction)
 
 
 def mae(y_true, y_pred, *, reduction="mean"):
@@ -86,8 +85,7 @@ def mae(y_true, y_pred, *, reduction="mean"):
         take the truth first. All default to the mean; Keras averages over the last axis per
         sample, then over the batch, which for equal-length rows is the same number.
     """
-    y_true, y_pred = _pair(y_true, y_pred, reduction)
-    return elementwise(_absolute_error, [y_true, y_pred], reduction)
+    return _loss(_absolute_error, y_true, y_pred, reduction)
 
 
 def rmse(y_true, y_pred):
@@ -125,14 +123,15 @@ def rmse(y_true, y_pred):
         the root of the overall mean as here; PyTorch has no RMSE loss (`sqrt(mse_loss(...))`).
     """
     y_true, y_pred = _pair(y_true, y_pred, "mean")
-    ms = elementwise(_squared_error, [y_true, y_pred], "mean")
+    ms = _loss(_squared_error, y_true, y_pred, "mean")
     if 1e-280 < ms < 1e280:
         return math.sqrt(ms)
     with np.errstate(over="ignore"):  # squares under- or overflowed: rescale by the largest error
         scale = float(np.max(np.abs(y_pred - y_true)))
     if scale == 0 or math.isinf(scale):
         return scale
-    return scale * math.sqrt(elementwise(lambda t, p: np.square((p - t) / scale), [y_true, y_pred], "mean"))
+    scaled = elementwise(lambda t, p: np.square((p - t) / scale), [y_true, y_pred], "mean")
+    return scale * math.sqrt(scaled)
 
 
 def huber(y_true, y_pred, *, delta=1.0, reduction="mean"):
@@ -179,15 +178,22 @@ def huber(y_true, y_pred, *, delta=1.0, reduction="mean"):
         applies the threshold to errors scaled by a fitted scale, not to raw errors.
     """
     delta = check_number(delta, "delta", lambda d: d > 0, "positive")
-    y_true, y_pred = _pair(y_true, y_pred, reduction)
-    return elementwise(lambda t, p: _huber(t, p, delta), [y_true, y_pred], reduction)
+    return _loss(lambda t, p: _huber(t, p, delta), y_true, y_pred, reduction)
 
 
 def _pair(y_true, y_pred, reduction):
     check_reduction(reduction)
-    y_true, y_pred = as_float_array(y_true, "y_true"), as_float_array(y_pred, "y_pred")
+    y_true = as_float_array(y_true, "y_true", finite=False)  # checked in _loss, more cheaply
+    y_pred = as_float_array(y_pred, "y_pred", finite=False)
     check_same_shape(y_true, "y_true", y_pred, "y_pred")
     return y_true, y_pred
+
+
+def _loss(kernel, y_true, y_pred, reduction):
+    y_true, y_pred = _pair(y_true, y_pred, reduction)
+    loss = elementwise(kernel, [y_true, y_pred], reduction)
+    check_finite_inputs(loss, {"y_true": y_true, "y_pred": y_pred})  # NaN or inf make it non-finite
+    return loss
 
 
 def _squared_error(t, p):

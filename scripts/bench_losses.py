@@ -3,7 +3,7 @@
     python scripts/bench_losses.py           # n = 1e3, 1e5, 1e7 and 1e4 x 1e3 logits (< 3 minutes)
     python scripts/bench_losses.py --quick   # n = 1e3, 1e5 only
 
-Times are the best of several repeats (time.perf_counter), in milliseconds, with the ratio
+Times are the best of at least five interleaved repeats (time.perf_counter), in milliseconds, with the ratio
 lossbook / peer in parentheses (below 1 means lossbook is faster). "mem" is lossbook's peak
 extra memory during one call, from tracemalloc (numpy reports its buffers to it), in multiples
 of the size of one input array; PyTorch's allocator is invisible to tracemalloc. Every library
@@ -93,20 +93,28 @@ def cases(d):
     ]
 
 
-def best_time(f, budget=0.25, max_repeats=50):
-    """Best time of one call in ms: calls repeated in loops of ~1 ms, within a time budget."""
-    start = time.perf_counter()
-    f()
-    once = time.perf_counter() - start
-    number = max(1, int(1e-3 / max(once, 1e-9)))
-    best, spent, repeats = once, once, 0
-    while repeats < max_repeats and (repeats < 3 or spent < budget):
+def best_times(calls, budget=0.5, min_rounds=5, max_rounds=50):
+    """Best time of one call in ms for each of `calls`, timed in interleaved rounds.
+
+    Interleaving spreads any noise from other processes over every library alike. Each
+    round times a loop of about 1 ms of calls; rounds go on until `budget` seconds are spent.
+    """
+    numbers = {}
+    for name, f in calls.items():
         start = time.perf_counter()
-        for _ in range(number):
-            f()
-        elapsed = time.perf_counter() - start
-        best, spent, repeats = min(best, elapsed / number), spent + elapsed, repeats + 1
-    return best * 1e3
+        f()
+        numbers[name] = max(1, int(1e-3 / max(time.perf_counter() - start, 1e-9)))
+    best = dict.fromkeys(calls, math.inf)
+    spent, rounds = 0.0, 0
+    while rounds < max_rounds and (rounds < min_rounds or spent < budget):
+        for name, f in calls.items():
+            start = time.perf_counter()
+            for _ in range(numbers[name]):
+                f()
+            elapsed = time.perf_counter() - start
+            best[name], spent = min(best[name], elapsed / numbers[name]), spent + elapsed
+        rounds += 1
+    return {name: t * 1e3 for name, t in best.items()}
 
 
 def peak_memory(f, input_bytes):
@@ -121,13 +129,13 @@ def peak_memory(f, input_bytes):
 
 
 def run(name, ours, peers, elements, results):
-    mine = best_time(ours)
+    times = best_times({"lossbook": ours, **peers})
+    mine = times["lossbook"]
     row = [f"{name:<33}", f"{mine:10.3f}"]
     for peer in PEERS:
         if peer in peers:
-            theirs = best_time(peers[peer])
-            results[name, peer] = mine / theirs
-            row.append(f"{theirs:10.3f} ({mine / theirs:4.2f})")
+            results[name, peer] = mine / times[peer]
+            row.append(f"{times[peer]:10.3f} ({mine / times[peer]:4.2f})")
         else:
             row.append(f"{'-':>17}")
     row.append(f"{peak_memory(ours, 8 * elements):5.2f}")

@@ -73,9 +73,10 @@ def array_cases(f, name, good):
     if k in ("probability", "distribution"):
         yield "negative", with_value(good, -0.1), ValueError
         yield "above one", with_value(good, 1.1), ValueError
+    if k == "distribution" or f in (softmax, log_softmax):
+        yield "scalar", 1.0, ValueError
     if k == "distribution":
         yield "sum 1 + 2e-6", np.array(good) * (1 + 2e-6), ValueError
-        yield "scalar", 1.0, ValueError
     if k == "labels":
         yield "fractional", with_value(good, 1.5), ValueError
         yield "negative", with_value(good, -1), ValueError
