@@ -6,6 +6,7 @@ logistic loss uses a stable log-sigmoid, so logits as large as $\pm 10^{300}$ ar
 """
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lossbook._validation import (
     as_array, as_float_array, check_count, check_distribution, check_labels, check_number,
@@ -13,7 +14,7 @@ from lossbook._validation import (
 )
 
 
-def one_hot(labels, num_classes):
+def one_hot(labels: ArrayLike, num_classes: int) -> np.ndarray:
     r"""One-hot encode integer class labels.
 
     $$
@@ -52,7 +53,7 @@ def one_hot(labels, num_classes):
     return out
 
 
-def softmax(logits, *, axis=-1):
+def softmax(logits: ArrayLike, *, axis: int = -1) -> np.ndarray:
     r"""Softmax: probabilities proportional to the exponentials of the logits.
 
     $$
@@ -89,7 +90,7 @@ def softmax(logits, *, axis=-1):
     return _along_axis(_softmax_rows, logits, axis)
 
 
-def log_softmax(logits, *, axis=-1):
+def log_softmax(logits: ArrayLike, *, axis: int = -1) -> np.ndarray:
     r"""Logarithm of the softmax, computed directly (log-sum-exp) rather than as `log(softmax)`.
 
     $$
@@ -126,7 +127,9 @@ def log_softmax(logits, *, axis=-1):
     return _along_axis(_log_softmax_rows, logits, axis)
 
 
-def softmax_cross_entropy(y_true, logits, *, label_smoothing=0.0, reduction="mean"):
+def softmax_cross_entropy(
+    y_true: ArrayLike, logits: ArrayLike, *, label_smoothing: float = 0.0, reduction: str = "mean"
+) -> float | np.ndarray:
     r"""Cross-entropy between targets and the softmax of logits, for multi-class classification.
 
     With label smoothing $\varepsilon$ the targets become $y'_k = (1 - \varepsilon)\, y_k +
@@ -197,7 +200,7 @@ def softmax_cross_entropy(y_true, logits, *, label_smoothing=0.0, reduction="mea
     return reduce(losses, reduction)
 
 
-def binary_cross_entropy(y_true, p_pred, *, reduction="mean"):
+def binary_cross_entropy(y_true: ArrayLike, p_pred: ArrayLike, *, reduction: str = "mean") -> float | np.ndarray:
     r"""Binary cross-entropy (log loss) of predicted probabilities.
 
     $$
@@ -242,7 +245,9 @@ def binary_cross_entropy(y_true, p_pred, *, reduction="mean"):
     return elementwise(_binary_cross_entropy, [y_true, p_pred], reduction)
 
 
-def binary_cross_entropy_with_logits(y_true, logits, *, reduction="mean"):
+def binary_cross_entropy_with_logits(
+    y_true: ArrayLike, logits: ArrayLike, *, reduction: str = "mean"
+) -> float | np.ndarray:
     r"""Binary cross-entropy of the sigmoid of logits, computed without forming the sigmoid.
 
     $$

@@ -9,6 +9,7 @@ float64 array of shape $(\dots)$. The base defaults to $e$ (nats); `base=2` give
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lossbook._validation import (
     as_float_array, as_result, check_base, check_distribution, check_probabilities, check_same_shape,
@@ -16,7 +17,7 @@ from lossbook._validation import (
 )
 
 
-def information_content(p, *, base=math.e):
+def information_content(p: ArrayLike, *, base: float = math.e) -> float | np.ndarray:
     r"""Information content (surprisal) of events with probabilities `p`.
 
     $$
@@ -51,7 +52,7 @@ def information_content(p, *, base=math.e):
     return as_result(_in_base(elementwise(_surprisal, [p], "none"), base))
 
 
-def entropy(p, *, base=math.e):
+def entropy(p: ArrayLike, *, base: float = math.e) -> float | np.ndarray:
     r"""Shannon entropy of distributions along the last axis.
 
     $$
@@ -92,7 +93,7 @@ def entropy(p, *, base=math.e):
     return as_result(_in_base(0.0 - row_sums(_xlogy, [p, p]), base))
 
 
-def cross_entropy(p, q, *, base=math.e):
+def cross_entropy(p: ArrayLike, q: ArrayLike, *, base: float = math.e) -> float | np.ndarray:
     r"""Cross-entropy of predicted distributions `q` relative to true distributions `p`.
 
     $$
@@ -135,7 +136,7 @@ def cross_entropy(p, q, *, base=math.e):
     return as_result(_in_base(0.0 - row_sums(_xlogy, [p, q]), base))
 
 
-def kl_divergence(p, q, *, base=math.e):
+def kl_divergence(p: ArrayLike, q: ArrayLike, *, base: float = math.e) -> float | np.ndarray:
     r"""Kullback-Leibler divergence of predicted distributions `q` from true distributions `p`.
 
     $$

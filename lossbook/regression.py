@@ -7,13 +7,14 @@ broadcasting) and computes the error $e = \hat y - y$ elementwise in float64.
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lossbook._validation import (
     as_float_array, check_finite_inputs, check_number, check_reduction, check_same_shape, elementwise,
 )
 
 
-def mse(y_true, y_pred, *, reduction="mean"):
+def mse(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> float | np.ndarray:
     r"""Mean squared error, the average of the squared differences.
 
     $$
@@ -52,7 +53,7 @@ def mse(y_true, y_pred, *, reduction="mean"):
     return _loss(_squared_error, y_true, y_pred, reduction)
 
 
-def mae(y_true, y_pred, *, reduction="mean"):
+def mae(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> float | np.ndarray:
     r"""Mean absolute error, the average of the absolute differences.
 
     $$
@@ -88,7 +89,7 @@ def mae(y_true, y_pred, *, reduction="mean"):
     return _loss(_absolute_error, y_true, y_pred, reduction)
 
 
-def rmse(y_true, y_pred):
+def rmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Root mean squared error, the square root of `mse`, in the units of the targets.
 
     $$
@@ -134,7 +135,9 @@ def rmse(y_true, y_pred):
     return scale * math.sqrt(scaled)
 
 
-def huber(y_true, y_pred, *, delta=1.0, reduction="mean"):
+def huber(
+    y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0, reduction: str = "mean"
+) -> float | np.ndarray:
     r"""Huber loss: squared error for small errors, absolute error beyond `delta`.
 
     $$
