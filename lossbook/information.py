@@ -202,7 +202,8 @@ def _distribution_pair(p, q):
 
 
 def _in_base(nats, base):
-    return nats if base == math.e else nats / math.log(base)
+    # "+ 0.0" turns the -0.0 of a base below 1 into 0.0.
+    return nats if base == math.e else nats / math.log(base) + 0.0
 
 
 def _surprisal(p):

@@ -6,10 +6,12 @@ Registered in mkdocs.yml under ``hooks:``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -34,6 +36,7 @@ READER_BLOCK = re.compile(
 
 _seen_ids: dict[str, str] = {}
 _downloads: dict[str, tuple[str, list[str]]] = {}  # page dest dir -> (title, code cells)
+_render_seconds: dict[str, float] = {}  # page -> time to render it (its blocks run then)
 
 
 def session_name(src_uri: str) -> str:
@@ -49,6 +52,7 @@ def on_config(config, **kwargs):
 def on_pre_build(config, **kwargs):
     _seen_ids.clear()
     _downloads.clear()
+    _render_seconds.clear()
     book.reset_figures()
 
 
@@ -75,6 +79,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     """Record the page being rendered and refuse exec blocks without id= or with a foreign session."""
     src = page.file.src_uri
     book.CURRENT_PAGE = src
+    _render_seconds[src] = time.perf_counter()
     for match in EXEC_FENCE.finditer(markdown):
         line = markdown.count("\n", 0, match.start()) + 1
         options = dict(OPTION.findall(match.group(3)))
@@ -104,6 +109,7 @@ def _stem(dest_uri: str) -> str:
 
 def on_page_content(html, page, **kwargs):
     """Offer the page's code as a notebook and a script, above the content."""
+    _render_seconds[page.file.src_uri] = time.perf_counter() - _render_seconds[page.file.src_uri]
     if page.file.dest_uri not in _downloads:
         return html
     stem = _stem(page.file.dest_uri)
@@ -143,6 +149,8 @@ def script(title: str, cells: list[str]) -> str:
 def on_post_build(config, **kwargs):
     """Write each page's notebook and script; copy the npm-installed KaTeX files into the site."""
     site = Path(config["site_dir"])
+    if os.environ.get("LOSSBOOK_PAGE_TIMES"):  # set by scripts/bench_docs.py
+        Path(os.environ["LOSSBOOK_PAGE_TIMES"]).write_text(json.dumps(_render_seconds))
     for dest_uri, (title, cells) in _downloads.items():
         folder = (site / dest_uri).parent
         (folder / f"{_stem(dest_uri)}.ipynb").write_text(notebook(title, cells), encoding="utf-8")
