@@ -59,8 +59,9 @@ def on_pre_build(config, **kwargs):
 def expand_snippets(markdown: str) -> str:
     """Inline the files named by pymdownx.snippets lines, as the Markdown build will."""
     def include(match: re.Match) -> str:
-        text = (ROOT / match.group("path")).read_text(encoding="utf-8").rstrip("\n")
-        return textwrap.indent(text, match.group("indent"), lambda line: bool(line.strip()))
+        # pymdownx.snippets inserts the file's lines (str.splitlines), each with the line's indentation.
+        lines = (ROOT / match.group("path")).read_text(encoding="utf-8").splitlines()
+        return "\n".join(match.group("indent") + line if line.strip() else line for line in lines)
 
     return SNIPPET_LINE.sub(include, markdown)
 
@@ -114,7 +115,7 @@ def on_page_content(html, page, **kwargs):
         return html
     stem = _stem(page.file.dest_uri)
     links = (
-        f'<p class="lb-downloads">Run this page\'s code yourself: '
+        f'<p class="lb-downloads" data-search-exclude>Run this page\'s code yourself: '
         f'<a href="{stem}.ipynb" download>Jupyter notebook</a> · '
         f'<a href="{stem}.py" download>Python script</a></p>'
     )
@@ -146,9 +147,40 @@ def script(title: str, cells: list[str]) -> str:
     return f'"""{title}: the code of this lossbook page, in the order it appears."""\n\n{body}\n'
 
 
+MATH_SPAN = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
+TEX_WORDS = {
+    "sum": "Σ", "log": "log", "ln": "ln", "exp": "exp", "cdot": "·", "times": "×", "infty": "∞",
+    "ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "approx": "≈", "neq": "≠", "to": "→", "mid": "|",
+    "varepsilon": "ε", "epsilon": "ε", "delta": "δ", "beta": "β", "lambda": "λ", "eta": "η",
+    "sigma": "σ", "theta": "θ", "partial": "∂", "in": "∈", "Vert": "‖", "lVert": "‖", "rVert": "‖",
+}
+
+
+def tex_to_text(tex: str) -> str:
+    """A plain-text reading of a TeX formula, for search previews (which cannot run KaTeX)."""
+    text = re.sub(r"\\hat\s*\{?(\w)\}?", "\\1\u0302", tex)  # \hat y -> ŷ
+    text = re.sub(r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", r"(\1)/(\2)", text)
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: TEX_WORDS.get(m.group(1), ""), text)
+    text = re.sub(r"\\[,;:! ]|[{}]|\\(?=[^A-Za-z])", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _plain_search_index(site: Path) -> None:
+    """Replace the TeX source left in the search index by a plain-text reading of it."""
+    path = site / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        for key in ("text", "title"):
+            doc[key] = MATH_SPAN.sub(lambda m: tex_to_text(m.group(1) or m.group(2)), doc[key])
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def on_post_build(config, **kwargs):
     """Write each page's notebook and script; copy the npm-installed KaTeX files into the site."""
     site = Path(config["site_dir"])
+    _plain_search_index(site)
     if os.environ.get("LOSSBOOK_PAGE_TIMES"):  # set by scripts/bench_docs.py
         Path(os.environ["LOSSBOOK_PAGE_TIMES"]).write_text(json.dumps(_render_seconds))
     for dest_uri, (title, cells) in _downloads.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,12 +84,20 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A browser that leaves a page drops its connections: not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(site: Path):
     """Serve ``site`` on a free port of 127.0.0.1 in a thread; yield its base URL (ending in '/')."""
     handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name=f"serve {site}", daemon=True)
     thread.start()
     try:
@@ -104,7 +113,7 @@ def serve(site: Path):
 
 @dataclass
 class Visit:
-    """A page opened in a browser context, with everything it logged and requested."""
+    """One page load: everything the page logged and requested."""
 
     page: object
     url: str
@@ -114,20 +123,45 @@ class Visit:
     facts: dict | None = None
 
 
-def open_page(context, url: str, timeout_ms: int = 20_000, wait_until: str = "load") -> Visit:
-    """Open ``url`` in a new page of ``context``, recording its traffic; wait for ``wait_until``."""
-    page = context.new_page()
-    visit = Visit(page, url)
-    page.on("request", lambda request: visit.requests.append(request.url))
-    page.on("requestfailed", lambda request: visit.failed.append(f"{request.url} ({request.failure})"))
-    page.on(
-        "response",
-        lambda response: response.status >= 400 and visit.failed.append(f"{response.url} (HTTP {response.status})"),
-    )
-    page.on("console", lambda message: message.type == "error" and visit.console_errors.append(message.text))
-    page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught: {error}"))
-    page.goto(url, wait_until=wait_until, timeout=timeout_ms)
-    return visit
+class Tab:
+    """A browser tab that records the traffic of the page it shows, one ``Visit`` per page load.
+
+    Reusing a tab from page to page saves opening one per page. Before each
+    load the tab goes to about:blank, so that nothing from the previous page
+    (a request cut short by leaving it) is put down to the next one, and its
+    session storage is cleared, so that every page loads as it would in a
+    fresh tab (the theme caches things there).
+    """
+
+    def __init__(self, context):
+        self.page = context.new_page()
+        self.visit: Visit | None = None
+        page = self.page
+        page.on("request", lambda request: self._log("requests", request.url))
+        page.on("requestfailed", lambda request: self._log("failed", f"{request.url} ({request.failure})"))
+        page.on("response", lambda response: response.status >= 400
+                and self._log("failed", f"{response.url} (HTTP {response.status})"))
+        page.on("console", lambda message: message.type == "error" and self._log("console_errors", message.text))
+        page.on("pageerror", lambda error: self._log("console_errors", f"uncaught: {error}"))
+
+    def _log(self, kind: str, text: str) -> None:
+        if self.visit is not None:
+            getattr(self.visit, kind).append(text)
+
+    def open(self, url: str, *, wait_until: str = "load", timeout_ms: int = 30_000) -> Visit:
+        if self.visit is not None:
+            self.visit = None
+            with contextlib.suppress(Exception):
+                self.page.evaluate("() => sessionStorage.clear()")
+            self.page.goto("about:blank")
+        self.visit = Visit(self.page, url)
+        self.page.goto(url, wait_until=wait_until, timeout=timeout_ms)
+        return self.visit
+
+
+def open_page(context, url: str, *, wait_until: str = "load") -> Visit:
+    """Open ``url`` in a new tab of ``context``, recording its traffic."""
+    return Tab(context).open(url, wait_until=wait_until)
 
 
 def traffic_problems(visit: Visit, base_url: str) -> list[str]:
@@ -289,8 +323,9 @@ def figure_alt_problems(figs: list[dict]) -> list[str]:
 SERIOUS = ("serious", "critical")
 
 
-# Starts axe-core on the whole page (every rule it runs by default) without
-# waiting for it; window.__lbAxe is a promise of its violations.
+# Starts axe-core (put in every page of the context by ``check_pages``, before
+# the page's own scripts) on the whole page, with every rule it runs by
+# default, without waiting for it: window.__lbAxe is a promise of its violations.
 _START_AXE_JS = """
 () => {
   window.__lbAxe = axe.run(document, {resultTypes: ["violations"]}).then(results => results.violations.map(v => ({
@@ -299,14 +334,6 @@ _START_AXE_JS = """
   })));
 }
 """
-
-
-def axe_violations(page) -> list[dict]:
-    """Run axe-core in the page; return its violations (id, impact, help, nodes)."""
-    if not page.evaluate("() => typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    page.evaluate(_START_AXE_JS)
-    return page.evaluate("() => window.__lbAxe")
 
 
 def axe_problems(violations: list[dict]) -> list[str]:
@@ -322,37 +349,36 @@ def axe_problems(violations: list[dict]) -> list[str]:
 
 # The copy button --------------------------------------------------------------------------
 
-_CAPTURE_COPY_JS = """
+# Runs in the page: reveal each code block and click its copy button, in page
+# order, catching what the theme's clipboard code copies (it selects the text
+# in a hidden textarea and runs the "copy" command).
+_COPY_ALL_JS = """
 () => {
-  window.__lbCopied = [];
-  document.addEventListener("copy", event => {
+  const copied = [];
+  const listener = event => {
     const t = event.target;
-    const text = t && typeof t.value === "string" ? t.value.substring(t.selectionStart, t.selectionEnd)
-                                                  : String(document.getSelection());
-    window.__lbCopied.push(text);
-  }, true);
+    copied.push(t && typeof t.value === "string" ? t.value.substring(t.selectionStart, t.selectionEnd)
+                                                 : String(document.getSelection()));
+  };
+  document.addEventListener("copy", listener, true);
+  const texts = [];
+  for (const code of document.querySelectorAll(".md-content div.highlight pre > code")) {
+    window.__lbReveal(code);
+    const button = code.parentElement.querySelector("[data-md-type=copy], .md-clipboard");
+    const before = copied.length;
+    if (button) button.click();
+    texts.push(copied.length > before ? copied[copied.length - 1] : null);
+  }
+  document.removeEventListener("copy", listener, true);
+  return texts;
 }
 """
 
 
 def copy_button_texts(page) -> list[str | None]:
-    """Click every code block's copy button, in page order; return what each put on the clipboard."""
+    """What each code block's copy button puts on the clipboard, in page order (None: no button)."""
     page.evaluate(_REVEAL_JS)
-    page.evaluate(_CAPTURE_COPY_JS)
-    codes = page.locator(".md-content div.highlight pre > code")
-    texts = []
-    for index in range(codes.count()):
-        code = codes.nth(index)
-        code.evaluate("code => window.__lbReveal(code)")
-        button = code.locator("xpath=..").locator("[data-md-type=copy], .md-clipboard")
-        if button.count() == 0:
-            texts.append(None)
-            continue
-        before = page.evaluate("window.__lbCopied.length")
-        button.first.click(force=True)
-        page.wait_for_function(f"window.__lbCopied.length > {before}", timeout=5_000)
-        texts.append(page.evaluate("window.__lbCopied[window.__lbCopied.length - 1]"))
-    return texts
+    return page.evaluate(_COPY_ALL_JS)
 
 
 # Every check of a page, for one reading mode ----------------------------------------------
@@ -371,30 +397,29 @@ def check_pages(browser, base_url: str, paths: list[str], mode: str, *, axe: boo
                 concurrency: int = 2) -> dict[str, Report]:
     """Visit ``paths`` in one browser context set up for ``mode``; return a report per path.
 
-    Pages are checked ``concurrency`` at a time, so that the browser's renderer
-    processes work side by side while Python waits on one of them. A page that
-    cannot be checked at all gets the reason in its report instead of an error.
+    ``concurrency`` tabs load and check pages side by side, so that the
+    browser's renderer processes work while Python waits on one of them. A
+    page that cannot be checked at all gets the reason in its report.
     """
     context = browser.new_context(**MODES[mode])
     if axe:
         context.add_init_script(path=str(AXE))
     width = MODES[mode]["viewport"]["width"]
-    reports: dict[str, Report] = {}
+    reports: dict[str, Report] = {path: Report() for path in paths}
     try:
-        for start in range(0, len(paths), concurrency):
-            batch = paths[start:start + concurrency]
+        tabs = [Tab(context) for _ in range(min(concurrency, len(paths)) or 1)]
+        for start in range(0, len(paths), len(tabs)):
             visits: dict[str, Visit] = {}
-            for path in batch:
-                reports[path] = Report()
-                try:
-                    visits[path] = open_page(context, base_url + path, wait_until="commit")
+            for tab, path in zip(tabs, paths[start:start + len(tabs)]):
+                try:  # start every tab loading its page before waiting on any of them
+                    visits[path] = tab.open(base_url + path, wait_until="commit")
                 except Exception as error:  # noqa: BLE001 (reported as the page's problem)
                     reports[path].rendering.append(f"could not open the page: {error}")
             for path, visit in visits.items():
                 try:
                     visit.page.wait_for_load_state("load")
                     visit.facts = page_facts(visit.page)
-                    if axe:  # start axe now; collect its result below, once every page runs it
+                    if axe:  # start axe in every tab before collecting any result
                         visit.page.evaluate(_START_AXE_JS)
                 except Exception as error:  # noqa: BLE001
                     reports[path].rendering.append(f"could not check the page: {error}")
@@ -416,7 +441,6 @@ def check_pages(browser, base_url: str, paths: list[str], mode: str, *, axe: boo
                     report.rendering.append(f"could not check the page: {error}")
                 finally:
                     report.rendering += traffic_problems(visit, base_url)
-                    visit.page.close()
     finally:
         context.close()
     return reports

@@ -181,3 +181,17 @@ def foreign_imports(code: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             names.add("." if node.level else (node.module or "").split(".")[0])
     return {name for name in names if name not in ALLOWED_IMPORTS}
+
+
+def block_html(code: str, number: int = 99) -> str:
+    """Python code as pymdownx.highlight renders it (Pygments tokens, line anchors): for the guard tests."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    body = highlight(code, PythonLexer(), HtmlFormatter(nowrap=True))
+    lines = "".join(
+        f'<a id="__codelineno-{number}-{n}" name="__codelineno-{number}-{n}" href="#__codelineno-{number}-{n}"></a>{line}\n'
+        for n, line in enumerate(body.rstrip("\n").split("\n"), 1)
+    )
+    return f'<div class="highlight"><pre><span></span><code>{lines}</code></pre></div>\n'
