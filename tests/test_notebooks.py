@@ -251,7 +251,7 @@ def test_guard_missing_links_files_and_stray_cells_are_reported(site, tmp_path):
     shutil.copytree(site / "chapters" / "mse", page)
     assert download_problems(page, "mse") == []
     html = (page / "index.html").read_text(encoding="utf-8")
-    (page / "index.html").write_text(re.sub(r'<p class="lb-downloads">.*?</p>', "", html, flags=re.S), encoding="utf-8")
+    (page / "index.html").write_text(re.sub(r'<p class="lb-downloads"[^>]*>.*?</p>', "", html, flags=re.S), encoding="utf-8")
     (page / "mse.py").unlink()
     notebook = json.loads((page / "mse.ipynb").read_text(encoding="utf-8"))
     notebook["cells"][-1]["source"] = ["print('not on the page')"]
