@@ -19,7 +19,11 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import book  # noqa: E402  (needs the path above)
+# MkDocs restores sys.path once the hooks are loaded, so the modules the pages'
+# exec blocks import (`from book import ...`, `from emulate import ...`) are
+# imported here, and the pages find them in sys.modules.
+import book  # noqa: E402
+import emulate  # noqa: E402, F401
 
 from lossbook import __version__  # noqa: E402
 

@@ -207,6 +207,20 @@ def _run_in_tmp(job) -> str | None:
             return f"{type(error).__name__}: {error}"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _collect_kernel_sockets():
+    """nbclient leaves its zmq sockets to the garbage collector: collect them here, with their
+    ResourceWarning silenced, so they cannot surface in whichever test module runs next
+    (the lossbook tests turn every warning into an error)."""
+    yield
+    import gc
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+
+
 @pytest.fixture(scope="module")
 def runs(site) -> dict[tuple[str, str], str | None]:
     """{(page, 'notebook' | 'script'): None if it ran, else what went wrong}, two at a time."""
