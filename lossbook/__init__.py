@@ -6,37 +6,187 @@ array inputs must hold real numbers (bool, integer or float dtypes; booleans cou
 (nothing is broadcast). Violations raise `TypeError` (not numbers) or `ValueError`
 (wrong shape or value), naming the argument. Reduced losses are Python floats,
 unreduced ones float64 arrays.
+
+Everything is computed in float64, and no input is rounded silently: an integer that
+float64 cannot hold exactly (beyond $2^{53}$, such as $2^{62} + 1$) or a `longdouble`
+beyond float64's range raises `ValueError`. NumPy masked arrays raise `TypeError`
+(no mask is applied: pass `x.compressed()` or `x.filled(value)`), and so do PyTorch
+tensors that require grad (pass `x.detach()`). Inputs of another dtype (int8, float32,
+...) are converted one block at a time, so a reduced loss needs no input-sized copy.
 """
+
 from lossbook._version import __version__
-from lossbook.classification import binary_cross_entropy
-from lossbook.classification import binary_cross_entropy_with_logits
-from lossbook.classification import log_softmax
-from lossbook.classification import one_hot
-from lossbook.classification import softmax
-from lossbook.classification import softmax_cross_entropy
-from lossbook.information import cross_entropy
-from lossbook.information import entropy
-from lossbook.information import information_content
-from lossbook.information import kl_divergence
-from lossbook.regression import huber
-from lossbook.regression import mae
-from lossbook.regression import mse
-from lossbook.regression import rmse
+from lossbook.classification import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+    generalized_cross_entropy,
+    generalized_cross_entropy_grad,
+    log_softmax,
+    multilabel_soft_margin,
+    multilabel_soft_margin_grad,
+    nll,
+    nll_grad,
+    one_hot,
+    poly1_cross_entropy,
+    poly1_cross_entropy_grad,
+    sigmoid_focal,
+    sigmoid_focal_grad,
+    softmax,
+    softmax_cross_entropy,
+    softmax_cross_entropy_grad,
+    softmax_focal,
+    softmax_focal_grad,
+)
+from lossbook.information import (
+    cross_entropy,
+    cross_entropy_grad,
+    entropy,
+    entropy_grad,
+    information_content,
+    kl_divergence,
+    kl_divergence_grad,
+)
+from lossbook.margin import (
+    categorical_hinge,
+    categorical_hinge_grad,
+    hinge,
+    hinge_embedding,
+    hinge_embedding_grad,
+    hinge_grad,
+    multi_margin,
+    multi_margin_grad,
+    multilabel_margin,
+    multilabel_margin_grad,
+    soft_margin,
+    soft_margin_grad,
+    squared_hinge,
+    squared_hinge_grad,
+)
+from lossbook.regression import (
+    gaussian_nll,
+    gaussian_nll_grad,
+    huber,
+    huber_grad,
+    log_cosh,
+    log_cosh_grad,
+    mae,
+    mae_grad,
+    mape,
+    mape_grad,
+    mse,
+    mse_grad,
+    msle,
+    msle_grad,
+    poisson_nll,
+    poisson_nll_grad,
+    quantile,
+    quantile_grad,
+    rmse,
+    rmse_grad,
+    smooth_l1,
+    smooth_l1_grad,
+)
+from lossbook.segmentation import dice, dice_grad, tversky, tversky_grad
+from lossbook.sequence import ctc, ctc_grad
+from lossbook.similarity import (
+    circle,
+    circle_grad,
+    cosine_embedding,
+    cosine_embedding_grad,
+    cosine_similarity,
+    cosine_similarity_grad,
+    info_nce,
+    info_nce_grad,
+    margin_ranking,
+    margin_ranking_grad,
+    triplet_margin,
+    triplet_margin_grad,
+)
 
 __all__ = [
     "__version__",
     "binary_cross_entropy",
+    "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+    "categorical_hinge",
+    "categorical_hinge_grad",
+    "circle",
+    "circle_grad",
+    "cosine_embedding",
+    "cosine_embedding_grad",
+    "cosine_similarity",
+    "cosine_similarity_grad",
     "cross_entropy",
+    "cross_entropy_grad",
+    "ctc",
+    "ctc_grad",
+    "dice",
+    "dice_grad",
     "entropy",
+    "entropy_grad",
+    "gaussian_nll",
+    "gaussian_nll_grad",
+    "generalized_cross_entropy",
+    "generalized_cross_entropy_grad",
+    "hinge",
+    "hinge_embedding",
+    "hinge_embedding_grad",
+    "hinge_grad",
     "huber",
+    "huber_grad",
+    "info_nce",
+    "info_nce_grad",
     "information_content",
     "kl_divergence",
+    "kl_divergence_grad",
+    "log_cosh",
+    "log_cosh_grad",
     "log_softmax",
     "mae",
+    "mae_grad",
+    "mape",
+    "mape_grad",
+    "margin_ranking",
+    "margin_ranking_grad",
     "mse",
+    "mse_grad",
+    "msle",
+    "msle_grad",
+    "multi_margin",
+    "multi_margin_grad",
+    "multilabel_margin",
+    "multilabel_margin_grad",
+    "multilabel_soft_margin",
+    "multilabel_soft_margin_grad",
+    "nll",
+    "nll_grad",
     "one_hot",
+    "poisson_nll",
+    "poisson_nll_grad",
+    "poly1_cross_entropy",
+    "poly1_cross_entropy_grad",
+    "quantile",
+    "quantile_grad",
     "rmse",
+    "rmse_grad",
+    "sigmoid_focal",
+    "sigmoid_focal_grad",
+    "smooth_l1",
+    "smooth_l1_grad",
+    "soft_margin",
+    "soft_margin_grad",
     "softmax",
     "softmax_cross_entropy",
+    "softmax_cross_entropy_grad",
+    "softmax_focal",
+    "softmax_focal_grad",
+    "squared_hinge",
+    "squared_hinge_grad",
+    "triplet_margin",
+    "triplet_margin_grad",
+    "tversky",
+    "tversky_grad",
 ]

@@ -12,8 +12,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lossbook._validation import (
-    as_float_array, as_result, check_base, check_distribution, check_probabilities, check_same_shape,
-    elementwise, row_sums,
+    as_float_array,
+    as_result,
+    check_base,
+    check_distribution,
+    check_probabilities,
+    check_same_shape,
+    elementwise,
+    row_sums,
 )
 
 
@@ -48,7 +54,7 @@ def information_content(p: ArrayLike, *, base: float = math.e) -> float | np.nda
         `scipy.special.entr(p)` is $-p \ln p$, the contribution of one outcome to the entropy.
     """
     base = check_base(base)
-    p = _probabilities(p, "p")
+    p = _probabilities(p, "p", blockwise=True)
     return as_result(_in_base(elementwise(_surprisal, [p], "none"), base))
 
 
@@ -89,7 +95,7 @@ def entropy(p: ArrayLike, *, base: float = math.e) -> float | np.ndarray:
         last axis). Keras and scikit-learn have no entropy function. All use nats by default.
     """
     base = check_base(base)
-    p = _distributions(p, "p")
+    p = _distributions(p, "p", blockwise=True)
     return as_result(_in_base(0.0 - row_sums(_xlogy, [p, p]), base))
 
 
@@ -130,9 +136,11 @@ def cross_entropy(p: ArrayLike, q: ArrayLike, *, base: float = math.e) -> float 
         `categorical_crossentropy(y_true, y_pred)` renormalises `y_pred` and clips it to
         $[10^{-7}, 1 - 10^{-7}]$, so it never returns `inf`; scikit-learn `log_loss(y_true, y_proba)`
         takes labels and clips to machine epsilon. All use nats, with the truth first except PyTorch.
+        optax has no cross-entropy of probabilities: `safe_softmax_cross_entropy(log(q), p)` is this
+        one, as the softmax of $\log q$ is $q$.
     """
     base = check_base(base)
-    p, q = _distribution_pair(p, q)
+    p, q = _distribution_pair(p, q, blockwise=True)
     return as_result(_in_base(0.0 - row_sums(_xlogy, [p, q]), base))
 
 
@@ -140,8 +148,12 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, *, base: float = math.e) -> float 
     r"""Kullback-Leibler divergence of predicted distributions `q` from true distributions `p`.
 
     $$
-    D_{\mathrm{KL}}(p \,\|\, q) = \sum_{k=1}^{K} p_k \log_b \frac{p_k}{q_k} \ge 0
+    D_{\mathrm{KL}}(p \,\|\, q) = \sum_{k=1}^{K} p_k \log_b \frac{p_k}{q_k} \ge 0 \quad (b > 1)
     $$
+
+    The result is never negative (for $b > 1$): distributions that sum to 1 only within the
+    $10^{-6}$ tolerance could give a slightly negative sum (as low as about $-2 \times 10^{-6}$),
+    which is clamped to 0, the lower bound of the divergence of normalised distributions.
 
     Terms with $p_k = 0$ count as 0 even where $q_k = 0$; the result is `inf` where
     $q_k = 0 < p_k$. Each term is accurate to a few units in the last place, also where
@@ -175,26 +187,30 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, *, base: float = math.e) -> float 
         `reduction="batchmean"` for the mean divergence. `scipy.stats.entropy(p, q)` renormalises
         both and works along axis 0; `scipy.special.rel_entr(p, q)` gives the terms. Keras
         `KLDivergence` clips both to $[10^{-7}, 1]$. scikit-learn has none. All use nats.
+        optax `kl_divergence(log_predictions, targets)` takes $\ln q$ first and `p` second,
+        sums the last axis as here and does not clamp; its `kl_divergence_with_log_targets(log_q,
+        log_p)` gives NaN where $p_k = 0$, and `generalized_kl_divergence` adds $\sum_k (q_k - p_k)$,
+        which is 0 for distributions. None of them has a `base`.
     """
     base = check_base(base)
-    p, q = _distribution_pair(p, q)
-    return as_result(_in_base(row_sums(_rel_entr, [p, q]), base))
+    p, q = _distribution_pair(p, q, blockwise=True)
+    return as_result(_in_base(np.maximum(row_sums(_rel_entr, [p, q]), 0.0), base))  # clamp: see above
 
 
-def _probabilities(p, name):
-    p = as_float_array(p, name)
+def _probabilities(p, name, *, blockwise=False):
+    p = as_float_array(p, name, blockwise=blockwise)  # blockwise: converted to float64 block by block
     check_probabilities(p, name)
     return p
 
 
-def _distributions(p, name):
-    p = as_float_array(p, name)
+def _distributions(p, name, *, blockwise=False):
+    p = as_float_array(p, name, blockwise=blockwise)
     check_distribution(p, name)
     return p
 
 
-def _distribution_pair(p, q):
-    p, q = as_float_array(p, "p"), as_float_array(q, "q")
+def _distribution_pair(p, q, *, blockwise=False):
+    p, q = as_float_array(p, "p", blockwise=blockwise), as_float_array(q, "q", blockwise=blockwise)
     check_same_shape(p, "p", q, "q")
     check_distribution(p, "p")
     check_distribution(q, "q")
@@ -235,3 +251,127 @@ def _rel_entr(p, q):
     t *= p
     t[p == 0] = 0.0
     return t
+
+
+def entropy_grad(p: ArrayLike, *, base: float = math.e) -> np.ndarray:
+    r"""Gradient of `entropy` with respect to `p`: each row's derivative with respect to its own entries.
+
+    $$
+    \frac{\partial H(p)}{\partial p_k} = -\frac{\ln p_k + 1}{\ln b}
+    $$
+
+    These are the partial derivatives with each $p_k$ a free variable, as autograd computes
+    them; only their differences matter along distributions (adding a constant to every
+    entry of a row's gradient changes nothing there). The derivative is $+\infty$ where
+    $p_k = 0$: the entropy rises infinitely steeply as a zero probability becomes positive.
+
+    Args:
+        p: Distributions, array-like of shape $(K,)$ or $(\dots, K)$, as for `entropy`.
+        base: Logarithm base $b > 0$, $b \ne 1$: $e$ for nats (default), 2 for bits.
+
+    Returns:
+        A float64 array of the shape of `p`.
+
+    Raises:
+        TypeError: If `p` does not hold real numbers, or `base` is not a real number.
+        ValueError: As for `entropy`.
+
+    Examples:
+        >>> from lossbook import entropy_grad
+        >>> print(" ".join(f"{g:.4f}" for g in entropy_grad([1/2, 1/2], base=2)))
+        -0.4427 -0.4427
+
+    Conventions:
+        Equals PyTorch autograd through `torch.special.entr(p).sum(-1)`. Autograd through
+        `Categorical(probs=p).entropy()` differs: that distribution divides `p` by its sum first.
+    """
+    base = check_base(base)
+    p = _distributions(p, "p")
+    scale = -1 / math.log(base)
+    return elementwise(lambda p: np.multiply(np.log(p) + 1, scale), [p], "none")
+
+
+def cross_entropy_grad(p: ArrayLike, q: ArrayLike, *, base: float = math.e) -> np.ndarray:
+    r"""Gradient of `cross_entropy` with respect to the predictions `q`, row by row.
+
+    $$
+    \frac{\partial H(p, q)}{\partial q_k} = -\frac{p_k}{q_k \ln b}
+    $$
+
+    It is 0 where $p_k = 0$ (the term is 0 for every $q_k$) and $-\infty$ where $q_k = 0 < p_k$.
+    These are partial derivatives with each $q_k$ free, as autograd computes them.
+
+    Args:
+        p: True distributions, array-like of shape $(K,)$ or $(\dots, K)$.
+        q: Predicted distributions, the same shape as `p`.
+        base: Logarithm base $b > 0$, $b \ne 1$: $e$ for nats (default), 2 for bits.
+
+    Returns:
+        A float64 array of the shape of `q`.
+
+    Raises:
+        TypeError: If an input does not hold real numbers, or `base` is not a real number.
+        ValueError: As for `cross_entropy`.
+
+    Examples:
+        >>> from lossbook import cross_entropy_grad
+        >>> print(" ".join(f"{g:.4f}" for g in cross_entropy_grad([1/2, 1/2], [1/4, 3/4], base=2)))
+        -2.8854 -0.9618
+
+    Conventions:
+        Equals PyTorch autograd through `-(p * torch.log(q)).sum(-1) / math.log(base)` where
+        $q > 0$ (where $p_k = q_k = 0$, PyTorch's $0/0$ gives NaN, lossbook 0).
+    """
+    base = check_base(base)
+    p, q = _distribution_pair(p, q)
+    return _q_slope(p, q, base)
+
+
+def kl_divergence_grad(p: ArrayLike, q: ArrayLike, *, base: float = math.e) -> np.ndarray:
+    r"""Gradient of `kl_divergence` with respect to the predictions `q`, row by row.
+
+    $$
+    \frac{\partial D_{\mathrm{KL}}(p \,\|\, q)}{\partial q_k} = -\frac{p_k}{q_k \ln b}
+    $$
+
+    The same as `cross_entropy_grad`: $D_{\mathrm{KL}}(p \,\|\, q) = H(p, q) - H(p)$, and the
+    entropy $H(p)$ of the targets does not depend on $q$. It is 0 where $p_k = 0$ and $-\infty$
+    where $q_k = 0 < p_k$.
+
+    Args:
+        p: True distributions, array-like of shape $(K,)$ or $(\dots, K)$.
+        q: Predicted distributions, the same shape as `p`.
+        base: Logarithm base $b > 0$, $b \ne 1$: $e$ for nats (default), 2 for bits.
+
+    Returns:
+        A float64 array of the shape of `q`.
+
+    Raises:
+        TypeError: If an input does not hold real numbers, or `base` is not a real number.
+        ValueError: As for `kl_divergence`.
+
+    Examples:
+        >>> from lossbook import kl_divergence_grad
+        >>> print(" ".join(f"{g:.4f}" for g in kl_divergence_grad([1/2, 1/2], [1/4, 3/4])))
+        -2.0000 -0.6667
+
+    Conventions:
+        Equals PyTorch autograd through `kl_div(torch.log(q), p, reduction="sum")` per row, with
+        respect to `q`, where $q > 0$.
+    """
+    base = check_base(base)
+    p, q = _distribution_pair(p, q)
+    return _q_slope(p, q, base)
+
+
+def _q_slope(p, q, base):
+    """-p / (q ln b), 0 where p = 0 (also where q = 0), -inf where q = 0 < p."""
+    scale = -1 / math.log(base)
+
+    def kernel(p, q):
+        g = np.divide(p, q)
+        np.multiply(g, scale, out=g)
+        g[p == 0] = 0.0  # the NaN of 0 / 0: a term that is 0 whatever q is (and +0.0, not -0.0)
+        return g
+
+    return elementwise(kernel, [p, q], "none")

@@ -6,7 +6,7 @@ Without SITE_DIR the site is built first (``mkdocs build --strict``) into a
 temporary directory. Screenshots go to screenshots/<mode>/<page>.png (the
 folder is git-ignored), e.g. screenshots/dark/chapters-mse.png. The browser
 setup (Chromium, the three modes, the local server) is the one the browser
-tests use: tests/_browser.py.
+tests use: booksite.browser.
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-import _browser  # noqa: E402  (needs the path above)
+from booksite import ROOT
+from booksite import browser as _browser
 
 
 def slug(path: str) -> str:
@@ -31,8 +29,9 @@ def slug(path: str) -> str:
 
 def build(site_dir: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site_dir)],
-                   cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)], cwd=ROOT, env=env, check=True
+    )
 
 
 def shoot(site: Path, out: Path, only: list[str] | None = None) -> list[Path]:

@@ -1,4 +1,5 @@
 """Hypothesis strategies shared by the test modules: float64 arrays, distributions, logits, labels."""
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -15,8 +16,9 @@ probability_values = st.floats(0.01, 0.99)
 def pairs(draw, elements=reals, shape=shapes):
     """Two float64 arrays of one shape."""
     shape = draw(shape)
-    return draw(hnp.arrays(np.float64, shape, elements=elements)), \
-        draw(hnp.arrays(np.float64, shape, elements=elements))
+    return draw(hnp.arrays(np.float64, shape, elements=elements)), draw(
+        hnp.arrays(np.float64, shape, elements=elements)
+    )
 
 
 @st.composite
@@ -44,3 +46,11 @@ def classification(draw, probability_targets=False, max_classes=6, max_rows=8):
     if probability_targets:
         return draw(distributions((n, k))), logits
     return draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1))), logits
+
+
+@st.composite
+def signed(draw, elements=reals, shape=shapes, zero_one=False):
+    """(labels, values): labels in {-1, 1} (in {0, 1} if `zero_one`) and values, of one shape."""
+    shape = draw(shape)
+    labels = st.sampled_from([0.0, 1.0] if zero_one else [-1.0, 1.0])
+    return draw(hnp.arrays(np.float64, shape, elements=labels)), draw(hnp.arrays(np.float64, shape, elements=elements))

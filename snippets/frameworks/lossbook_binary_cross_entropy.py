@@ -1,4 +1,5 @@
 import numpy as np
+
 from lossbook import binary_cross_entropy
 
 y_true = np.array([1.0, 0.0, 1.0, 0.0])

@@ -1,4 +1,5 @@
 import numpy as np
+
 from lossbook import entropy
 
 p = np.array([0.5, 0.25, 0.125, 0.125])

@@ -1,4 +1,5 @@
 import numpy as np
+
 from lossbook import huber
 
 y_true = np.array([3.0, -0.5, 2.0, 7.0, 4.0])

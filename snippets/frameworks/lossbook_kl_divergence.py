@@ -1,4 +1,5 @@
 import numpy as np
+
 from lossbook import kl_divergence
 
 # True distributions, one per row

@@ -1,4 +1,5 @@
 import numpy as np
+
 from lossbook import softmax_cross_entropy
 
 labels = np.array([0, 2, 1])  # class indices

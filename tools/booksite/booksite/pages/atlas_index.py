@@ -1,0 +1,104 @@
+"""The atlas index (docs/atlas/index.md): every framework loss, its lossbook call, its page and its test.
+
+The list of framework losses comes from the probe record (``losses`` in docs/data/probes.json,
+written by ``make probes``); the mapping from docs/data/atlas.toml. Neither is typed on the page.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import tomllib
+
+from booksite import ROOT
+from booksite.page import probed, table
+
+LIBRARIES = ("torch.nn", "keras.losses", "optax.losses")
+
+
+def inventory() -> dict[str, list[str] | None]:
+    """{library: the loss names the probe found, or None when the library was not installed}."""
+    return probed("losses")
+
+
+def entries() -> dict[tuple[str, str], dict]:
+    """{(library, loss name): its atlas.toml entry}."""
+    atlas = tomllib.loads((ROOT / "docs" / "data" / "atlas.toml").read_text(encoding="utf-8"))["loss"]
+    return {(e["library"], e["name"]): e for e in atlas}
+
+
+def has_test(reference: str) -> bool:
+    """Whether ``path::function`` names a function that exists (the build reads it; the test suite runs it)."""
+    path, _, name = reference.partition("::")
+    file = ROOT / path
+    if not file.is_file():
+        return False
+    tree = ast.parse(file.read_text(encoding="utf-8"))
+    return any(isinstance(node, ast.FunctionDef) and node.name == name for node in ast.walk(tree))
+
+
+def names(library: str, record: dict, mapping: dict) -> tuple[list[str], list[str]]:
+    """(the probe's names, the mapped names the probe's rule leaves out: a Module that is not a _Loss)."""
+    found = record[library] or []
+    extra = sorted(name for lib, name in mapping if lib == library and name not in found)
+    return found, extra
+
+
+def counts_markdown(record: dict, mapping: dict) -> str:
+    """One bullet per library: how many of its losses are mapped to a lossbook call."""
+    lines = []
+    for library in LIBRARIES:
+        if record[library] is None:
+            lines.append(
+                f"- `{library}`: not installed when the probes ran, so not listed; no {library} loss is mapped yet."
+            )
+            continue
+        found, extra = names(library, record, mapping)
+        everything = found + extra
+        mapped = [n for n in everything if (library, n) in mapping and "missing" not in mapping[library, n]]
+        missing = [n for n in everything if "missing" in mapping.get((library, n), {})]
+        added = (
+            f" ({', '.join(f'`{n}`' for n in extra)} added to the probe's list: not a subclass of `_Loss`, "
+            "but a loss all the same)"
+            if extra
+            else ""
+        )
+        absent = f"; {len(missing)} not in lossbook, each with the reason in the table" if missing else ""
+        lines.append(
+            f"- `{library}`: {len(mapped)} of {len(everything)} losses mapped to a lossbook call{added}{absent}."
+        )
+    return "\n".join(lines)
+
+
+def page_link(target: str) -> str:
+    """A link from docs/atlas/index.md to ``page.md#anchor`` (a path below docs/)."""
+    page, _, anchor = target.partition("#")
+    if not (ROOT / "docs" / page).is_file():
+        return "page to come"
+    relative = page.removeprefix("atlas/") if page.startswith("atlas/") else f"../{page}"
+    title = "this page" if page == "atlas/index.md" else page.removesuffix(".md")
+    return f"[{title}]({relative}{'#' + anchor if anchor else ''})"
+
+
+def tested(entry: dict) -> str:
+    """What proves the entry: the named hypothesis test when it exists, and always tests/book/test_atlas.py."""
+    proof = "`tests/book/test_atlas.py` (one input)"
+    if "test" in entry and has_test(entry["test"]):
+        proof = f"`{entry['test'].split('::')[1]}` (hypothesis) and {proof}"
+    return proof
+
+
+def library_table(library: str, record: dict, mapping: dict) -> str:
+    """The library's heading and its table; a loss without an entry raises (the test suite says the same)."""
+    found, extra = names(library, record, mapping)
+    rows = []
+    for name in found + extra:
+        entry = mapping.get((library, name))
+        if entry is None:
+            raise AssertionError(f"{library}.{name} has no atlas entry in docs/data/atlas.toml")
+        if "missing" in entry:  # an explicit, reasoned absence: no call, no page, nothing to test
+            rows.append([f"`{name}`", f"not in lossbook: {entry['missing']}", "none", "none"])
+            continue
+        note = f" ({entry['note']})" if "note" in entry else ""
+        rows.append([f"`{name}`", f"`{entry['lossbook']}`{note}", page_link(entry["page"]), tested(entry)])
+    return f"\n### {library}\n\n" + table(["loss", "lossbook", "page", "equality tested by"], rows, align="llll")
