@@ -16,9 +16,13 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from booksite import ROOT
+from booksite.page import _plotted_or_written, alt_num, figure, panels
 from booksite.sitebuild import mkdocs_build, small_site
 
 
@@ -210,3 +214,32 @@ def test_figure_fixes_of_item_12(site):
     assert "linear up to step 10 and logarithmic beyond" in titles["."][0]
     # The gradient-descent alt text once held a literal 10<sup>6</sup>.
     assert "× 10^6" in titles["practice/gradient-descent"][0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(-1e9, 1e9, allow_nan=False) | st.floats(-1e-3, 1e-3, allow_nan=False), min_size=1, max_size=8),
+    st.floats(-1e9, 1e9, allow_nan=False),
+)
+def test_alt_check_accepts_exactly_what_alt_num_can_write(values, other):
+    """The figure check formats only the values near each alt number: it must agree with formatting them all."""
+    plotted = np.unique(np.asarray(values))
+    allowed = {alt_num(v, d) for v in plotted for d in range(1, 7)}
+    for shown in {alt_num(v, d) for v in values for d in range(1, 7)} | {alt_num(other, d) for d in range(1, 7)}:
+        assert _plotted_or_written(shown, plotted, set()) == (shown in allowed), shown
+
+
+def two_panel_figure(xlabel: str):
+    fig, (left, right) = panels(2, figsize=(6, 3))
+    x = np.linspace(0.0, 1.0, 5)
+    for ax in (left, right):
+        ax.plot(x, x)
+        ax.set_xlabel(xlabel)
+    return fig
+
+
+def test_panels_whose_labels_run_into_each_other_fail_the_figure():
+    """Fixed panel margins (no tight_layout) are safe only because figure() refuses colliding panels."""
+    assert "lb-svg" in figure(two_panel_figure("x"), alt=f"A line from {alt_num(0.0)} to {alt_num(1.0)}.")
+    with pytest.raises(ValueError, match="the drawn text of axes 0 and 1 overlaps"):
+        figure(two_panel_figure("a label far too long for its panel, running into the next one"), alt="Lines.")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import itertools
 import json
 import math
 import re
@@ -222,9 +223,39 @@ class _DrawnBounds(Artist):
         self.set_zorder(math.inf)
         self.set_in_layout(False)
         self.inches = None
+        self.collisions = []
 
     def draw(self, renderer):
         self.inches = self.figure.get_tightbbox(renderer)
+        self.collisions = _collisions(self.figure, renderer)
+
+
+def _collisions(fig, renderer) -> list[tuple[int, int]]:
+    """Pairs of axes whose drawn boxes (ticks, labels, legends) overlap although their plot areas do not.
+
+    A figure laid out with fixed margins (:func:`panels`) rather than ``tight_layout`` relies on
+    this check: a tick label that runs into the next panel fails the build instead of shipping.
+    Axes that share their area by design (twins, insets) are not compared.
+    """
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    drawn = [ax.get_tightbbox(renderer) for ax in axes]
+    found = []
+    for i, j in itertools.combinations(range(len(axes)), 2):
+        areas_apart = not axes[i].get_position().overlaps(axes[j].get_position())
+        if areas_apart and drawn[i] is not None and drawn[j] is not None and drawn[i].overlaps(drawn[j]):
+            found.append((i, j))
+    return found
+
+
+# The margins of side-by-side panels, fixed rather than computed by tight_layout (which costs a
+# second draw of the figure): what tight_layout gives the book's two-panel figures, with room for
+# wider tick labels. figure() crops to what is drawn and refuses panels that run into each other.
+PANEL_MARGINS = {"left": 0.12, "right": 0.98, "bottom": 0.2, "top": 0.95, "wspace": 0.35}
+
+
+def panels(ncols: int, figsize: tuple[float, float]):
+    """A figure of ``ncols`` axes side by side with fixed margins: ``fig, axes`` as ``plt.subplots`` gives."""
+    return plt.subplots(1, ncols, figsize=figsize, gridspec_kw=PANEL_MARGINS)
 
 
 def _crop(svg: str, fig, inches) -> str:
@@ -287,6 +318,12 @@ def figure(fig, alt: str, caption: str | None = None, *, derived=()) -> str:
     svg = svg[svg.index("<svg") :]
     if bounds.inches is None:
         raise RuntimeError("figure: matplotlib did not draw the figure's last artist; cannot crop the SVG")
+    if bounds.collisions:
+        raise ValueError(
+            f"{where}: the drawn text of axes {'; '.join(f'{i} and {j}' for i, j in bounds.collisions)} "
+            "overlaps (a tick label or axis label runs into the next panel); give the figure more width "
+            "or wspace, or lay it out with fig.tight_layout()"
+        )
     if tex_fonts(svg):
         raise ValueError(
             f"{where}: the SVG uses the Computer Modern font(s) {', '.join(tex_fonts(svg))}, whose glyphs a "
@@ -386,10 +423,27 @@ def alt_mismatches(fig, alt: str, derived=()) -> list[str]:
 
     A number may also be one the figure writes in its legend, a label or an annotation.
     """
-    values = np.concatenate([_plotted_values(fig), np.asarray(list(derived), dtype=float).ravel()])
-    allowed = {alt_num(v, d) for v in np.unique(values) for d in range(1, 7)}
-    allowed |= {m.replace("-", "−") for text in _drawn_texts(fig) for m in ALT_NUMBER.findall(text)}
-    return [m for m in ALT_NUMBER.findall(alt) if m.replace("-", "−") not in allowed]
+    values = np.unique(np.concatenate([_plotted_values(fig), np.asarray(list(derived), dtype=float).ravel()]))
+    written = {m.replace("-", "−") for text in _drawn_texts(fig) for m in ALT_NUMBER.findall(text)}
+    return [m for m in ALT_NUMBER.findall(alt) if not _plotted_or_written(m.replace("-", "−"), values, written)]
+
+
+def _plotted_or_written(shown: str, values: np.ndarray, written: set[str]) -> bool:
+    """Whether ``shown`` (an alt-text number) is some plotted value rounded by alt_num, or a number the figure writes.
+
+    Only the values close enough to round to ``shown`` are formatted: within one unit of its last
+    digit (half a unit is the rounding; the rest is slack), so the check costs a few calls of
+    alt_num per number rather than six per plotted value.
+    """
+    if shown in written:
+        return True
+    mantissa, _, exponent = shown.replace("−", "-").partition(" × 10^")
+    exponent = int(exponent or 0)
+    decimals = len(mantissa.partition(".")[2])
+    # Parsed as one literal, so a subnormal such as 4.9407 × 10^−324 does not underflow on the way.
+    target, unit = float(f"{mantissa}e{exponent}"), max(float(f"1e{exponent - decimals}"), 1e-323)
+    near = values[np.abs(values - target) <= unit]
+    return any(alt_num(v, d) == shown for v in near for d in range(1, 7))
 
 
 def tex_fonts(svg: str) -> list[str]:

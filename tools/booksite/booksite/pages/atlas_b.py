@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from booksite.page import alt_num, figure
+from booksite.page import alt_num, figure, panels
 
 
 def loss_and_gradient(x: np.ndarray, curves: dict[str, tuple[np.ndarray, np.ndarray]], xlabel: str, what: str) -> str:
@@ -14,16 +14,14 @@ def loss_and_gradient(x: np.ndarray, curves: dict[str, tuple[np.ndarray, np.ndar
     ``curves`` maps a label to (losses, derivatives). The alt text gives, for each curve, the
     loss and the derivative at both ends and, when the loss reaches 0, the first ``x`` where it does.
     """
-    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.2))
+    fig, (left, right) = panels(2, figsize=(8, 3.2))
     for label, (loss, grad) in curves.items():
         left.plot(x, loss, label=label)
         right.plot(x, grad, label=label)
-    left.set_xlabel(xlabel)
-    right.set_xlabel(xlabel)
+    fig.supxlabel(xlabel, fontsize=plt.rcParams["axes.labelsize"])  # one label under both panels: some are long
     left.set_ylabel("loss")
     right.set_ylabel("derivative")
-    left.legend()
-    fig.tight_layout()
+    left.legend(fontsize=8)
     parts = []
     for label, (loss, grad) in curves.items():
         zero = f", zero from {alt_num(x[np.argmax(loss == 0)])} on" if (loss == 0).any() else ""

@@ -6,7 +6,7 @@ written by ``make probes``); the mapping from docs/data/atlas.toml. Neither is t
 
 from __future__ import annotations
 
-import ast
+import re
 
 import tomllib
 
@@ -14,6 +14,7 @@ from booksite import ROOT
 from booksite.page import probed, table
 
 LIBRARIES = ("torch.nn", "keras.losses", "optax.losses")
+TOP_LEVEL_DEF = re.compile(r"^def (\w+)\(", re.M)
 
 
 def inventory() -> dict[str, list[str] | None]:
@@ -27,14 +28,26 @@ def entries() -> dict[tuple[str, str], dict]:
     return {(e["library"], e["name"]): e for e in atlas}
 
 
-def has_test(reference: str) -> bool:
-    """Whether ``path::function`` names a function that exists (the build reads it; the test suite runs it)."""
-    path, _, name = reference.partition("::")
+def test_functions(path: str) -> set[str]:
+    """The top-level functions of the test file ``path`` (empty when there is no such file).
+
+    Read from the ``def`` lines rather than an AST: pytest collects top-level functions only, and
+    parsing a dozen large test files would cost the build a quarter of a second.
+    """
     file = ROOT / path
-    if not file.is_file():
-        return False
-    tree = ast.parse(file.read_text(encoding="utf-8"))
-    return any(isinstance(node, ast.FunctionDef) and node.name == name for node in ast.walk(tree))
+    return set(TOP_LEVEL_DEF.findall(file.read_text(encoding="utf-8"))) if file.is_file() else set()
+
+
+def has_test(reference: str, defined: dict[str, set[str]] | None = None) -> bool:
+    """Whether ``path::function`` names a function that exists (the build reads it; the test suite runs it).
+
+    ``defined`` keeps each file's function names between calls, so a table parses each test file once.
+    """
+    path, _, name = reference.partition("::")
+    defined = {} if defined is None else defined
+    if path not in defined:
+        defined[path] = test_functions(path)
+    return name in defined[path]
 
 
 def names(library: str, record: dict, mapping: dict) -> tuple[list[str], list[str]]:
@@ -80,10 +93,10 @@ def page_link(target: str) -> str:
     return f"[{title}]({relative}{'#' + anchor if anchor else ''})"
 
 
-def tested(entry: dict) -> str:
+def tested(entry: dict, defined: dict[str, set[str]] | None = None) -> str:
     """What proves the entry: the named hypothesis test when it exists, and always tests/book/test_atlas.py."""
     proof = "`tests/book/test_atlas.py` (one input)"
-    if "test" in entry and has_test(entry["test"]):
+    if "test" in entry and has_test(entry["test"], defined):
         proof = f"`{entry['test'].split('::')[1]}` (hypothesis) and {proof}"
     return proof
 
@@ -91,7 +104,7 @@ def tested(entry: dict) -> str:
 def library_table(library: str, record: dict, mapping: dict) -> str:
     """The library's heading and its table; a loss without an entry raises (the test suite says the same)."""
     found, extra = names(library, record, mapping)
-    rows = []
+    rows, defined = [], {}
     for name in found + extra:
         entry = mapping.get((library, name))
         if entry is None:
@@ -100,5 +113,5 @@ def library_table(library: str, record: dict, mapping: dict) -> str:
             rows.append([f"`{name}`", f"not in lossbook: {entry['missing']}", "none", "none"])
             continue
         note = f" ({entry['note']})" if "note" in entry else ""
-        rows.append([f"`{name}`", f"`{entry['lossbook']}`{note}", page_link(entry["page"]), tested(entry)])
+        rows.append([f"`{name}`", f"`{entry['lossbook']}`{note}", page_link(entry["page"]), tested(entry, defined)])
     return f"\n### {library}\n\n" + table(["loss", "lossbook", "page", "equality tested by"], rows, align="llll")

@@ -12,10 +12,9 @@ import re
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from booksite.page import alt_num, check, figure, num, table
+from booksite.page import alt_num, check, figure, num, panels, table
 
 Series = Sequence[tuple[str, np.ndarray, np.ndarray]]
 
@@ -40,7 +39,7 @@ def loss_and_slope(x: np.ndarray, series: Series, *, xlabel: str, caption: str, 
     ``what`` names the quantity on the horizontal axis in the alt text, which gives each
     curve's loss and derivative at ``x[at]`` (the last point by default).
     """
-    fig, (left, right) = plt.subplots(1, 2, figsize=(7.3, 3.1))
+    fig, (left, right) = panels(2, figsize=(7.3, 3.1))
     for label, losses, slopes in series:
         left.plot(x, losses, label=label)
         right.plot(x, slopes, label=label)
@@ -49,7 +48,6 @@ def loss_and_slope(x: np.ndarray, series: Series, *, xlabel: str, caption: str, 
     left.set_ylabel("loss")
     right.set_ylabel("derivative")
     left.legend(fontsize=8)
-    fig.tight_layout()
     # A label's numbers are the legend's; in the alt text, with a true minus sign like every other number.
     named = {label: re.sub(r"-(?=\d)", "−", label) for label, _, _ in series}
     ends = "; ".join(
