@@ -23,6 +23,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "lossbook"))
 
 
 @pytest.fixture(scope="session")
-def site() -> Path:
-    """The real book, built strictly once per test session (``mkdocs build --strict``)."""
-    return built_site()
+def site(tmp_path_factory) -> Path:
+    """The real book, built strictly once per test session (``mkdocs build --strict``), in pytest's temporary tree."""
+    return built_site(tmp_path_factory.mktemp("site"))

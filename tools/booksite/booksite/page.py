@@ -38,6 +38,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.layout_engine import PlaceHolderLayoutEngine  # noqa: E402
+from matplotlib.transforms import Bbox, TransformedBbox  # noqa: E402
 
 from booksite import ROOT  # noqa: E402
 
@@ -226,23 +227,31 @@ class _DrawnBounds(Artist):
         self.collisions = []
 
     def draw(self, renderer):
-        self.inches = self.figure.get_tightbbox(renderer)
-        self.collisions = _collisions(self.figure, renderer)
+        # Figure.get_tightbbox, with each axes' box measured once: the crop and the collision check share them.
+        fig = self.figure
+        axes = [ax for ax in fig.axes if ax.get_visible()]
+        boxes = [ax.get_tightbbox(renderer) for ax in axes]
+        others = [a for a in fig.get_children() if a not in fig.axes and a.get_visible() and a.get_in_layout()]
+        drawn = [b for b in boxes + [a.get_tightbbox(renderer) for a in others] if _measurable(b)]
+        self.inches = TransformedBbox(Bbox.union(drawn), fig.dpi_scale_trans.inverted()) if drawn else fig.bbox_inches
+        self.collisions = _collisions(axes, boxes)
 
 
-def _collisions(fig, renderer) -> list[tuple[int, int]]:
+def _measurable(box) -> bool:
+    return box is not None and np.isfinite(box.width) and np.isfinite(box.height) and (box.width or box.height)
+
+
+def _collisions(axes: list, drawn: list) -> list[tuple[int, int]]:
     """Pairs of axes whose drawn boxes (ticks, labels, legends) overlap although their plot areas do not.
 
     A figure laid out with fixed margins (:func:`panels`) rather than ``tight_layout`` relies on
     this check: a tick label that runs into the next panel fails the build instead of shipping.
     Axes that share their area by design (twins, insets) are not compared.
     """
-    axes = [ax for ax in fig.axes if ax.get_visible()]
-    drawn = [ax.get_tightbbox(renderer) for ax in axes]
     found = []
     for i, j in itertools.combinations(range(len(axes)), 2):
         areas_apart = not axes[i].get_position().overlaps(axes[j].get_position())
-        if areas_apart and drawn[i] is not None and drawn[j] is not None and drawn[i].overlaps(drawn[j]):
+        if areas_apart and _measurable(drawn[i]) and _measurable(drawn[j]) and drawn[i].overlaps(drawn[j]):
             found.append((i, j))
     return found
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
@@ -75,10 +73,8 @@ def small_site(tmp: Path, pages: dict[str, str], nav: list[str] | None = None, *
     return config
 
 
-@functools.cache
-def built_site() -> Path:
-    """The real book, built strictly once per process (the tests' ``site`` fixture)."""
-    site_dir = Path(tempfile.mkdtemp(prefix="lossbook-site-"))
+def built_site(site_dir: Path) -> Path:
+    """The real book, built strictly into ``site_dir`` (the tests' session-wide ``site`` fixture)."""
     result = mkdocs_build(ROOT / "mkdocs.yml", site_dir)
     if result.returncode != 0:
         raise AssertionError(f"the strict build of the book failed:\n{result.stderr}")
