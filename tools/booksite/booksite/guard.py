@@ -108,7 +108,7 @@ def _no_exit():
 
 
 @contextlib.contextmanager
-def _tripwire():
+def tripwire():
     """Catch writes to the real stdout and stderr, from Python (sys.stdout) or below it (fd 1, 2).
 
     Yields a dict that holds, once the block is done, what was written to each.
@@ -167,7 +167,7 @@ def run(code: str, *, filename: str, session: dict, timeout: float) -> str:
         raise BlockFailure(f"SyntaxError: {error.msg} (line {error.lineno})", _traceback(error, filename)) from None
     failure = None
     try:
-        with _tripwire() as stray, _no_exit(), warnings.catch_warnings():
+        with tripwire() as stray, _no_exit(), warnings.catch_warnings():
             warnings.simplefilter("error")
             with _time_limit(timeout, filename):
                 exec(compiled, session)  # noqa: S102 (running the page's code is the point)

@@ -21,6 +21,7 @@ the block when a helper raises.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import io
@@ -79,6 +80,7 @@ STYLE = {
     "path.simplify": True,
 }
 matplotlib.rcParams.update(STYLE)
+STYLED = matplotlib.rcParams.copy()  # the settings every figure is drawn with (see DEFERRED)
 
 
 class WorkedExampleError(AssertionError):
@@ -302,6 +304,11 @@ def figure(fig, alt: str, caption: str | None = None, *, derived=()) -> str:
     ``derived``: values computed from the plotted data that the figure does not
     draw as coordinates, such as an accuracy); the figure may not use Computer
     Modern fonts. Either mistake raises, which fails the build.
+
+    During a build the booksite plugin may take the drawing to a second process
+    (:data:`DEFERRED`): the checks of the data and the alt text run here, at once, and
+    the block prints a placeholder that the plugin replaces with the SVG before the page
+    is written; a drawing that fails still fails the build, naming the page and the block.
     """
     if not alt or not alt.strip():
         raise ValueError("figure: alt text is required, and must say what the figure shows")
@@ -310,14 +317,32 @@ def figure(fig, alt: str, caption: str | None = None, *, derived=()) -> str:
         # Left by fig.tight_layout(): the layout is done and there is nothing left to run, but
         # savefig would still draw the figure an extra time to "execute" it.
         fig.set_layout_engine(None)
-    where = f"figure {alt[:60]!r}"
     stray = alt_mismatches(fig, alt, derived)
     if stray:
         raise ValueError(
-            f"{where}: the alt text states {', '.join(stray)}, which is no plotted value "
+            f"figure {alt[:60]!r}: the alt text states {', '.join(stray)}, which is no plotted value "
             f"formatted by booksite.page.alt_num; build the alt text from the plotted variables with alt_num "
             f"(alt text: {alt!r})"
         )
+    caption_html = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    defer = DEFERRED.get()
+    placeholder = defer(fig, alt) if defer is not None and matplotlib.rcParams == STYLED else None
+    if placeholder is None:
+        return f'<figure class="lb-figure">{svg_of(fig, alt)}{caption_html}</figure>\n'
+    plt.close(fig)
+    return f'<figure class="lb-figure">{placeholder}{caption_html}</figure>\n'
+
+
+# Set by the booksite plugin while it runs a page's blocks: a function that takes a figure and
+# its alt text, starts drawing it in another process and returns the placeholder to print (or
+# None: draw here). figure() draws here whenever matplotlib's settings are not the book's (a
+# block changed them), since the other process would not see the change.
+DEFERRED: contextvars.ContextVar = contextvars.ContextVar("booksite_deferred_figure", default=None)
+
+
+def svg_of(fig, alt: str) -> str:
+    """Draw ``fig`` once, as the inline SVG :func:`figure` shows (cropped, compact, both palettes); close it."""
+    where = f"figure {alt[:60]!r}"
     bounds = fig.add_artist(_DrawnBounds())
     buffer = io.StringIO()
     # No metadata: a date would break reproducibility, and the rest is noise in an inline SVG.
@@ -351,8 +376,7 @@ def figure(fig, alt: str, caption: str | None = None, *, derived=()) -> str:
     # the site search; the caption, outside the SVG, stays searchable.
     svg = svg.replace("<svg", f'<svg role="img" aria-labelledby="{title_id}" class="lb-svg" data-search-exclude=""', 1)
     svg = re.sub(r"(<svg[^>]*>)", rf'\1<title id="{title_id}">{escape(alt)}</title>', svg, count=1)
-    caption_html = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    return f'<figure class="lb-figure">{svg}{caption_html}</figure>\n'
+    return svg
 
 
 # Alt text from the plotted data, fonts, and the probe record (issue 12) --------------------

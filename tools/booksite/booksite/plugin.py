@@ -41,6 +41,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from booksite import downloads, fences, guard, manifest, search
+from booksite.figures import PLACEHOLDER, FigureProcess
 
 log = logging.getLogger("mkdocs.plugins.booksite")
 
@@ -48,7 +49,7 @@ KATEX_FILES = ["katex.min.css", "katex.min.js", "contrib/auto-render.min.js", "f
 # Modules of the machinery itself that the pages import: imported afresh at every build too.
 PAGE_MODULES = ("booksite.page", "booksite.emulate", "booksite.pages")
 CHECKED = re.compile(r'<p class="lb-checked" data-lb-check="([^"]+)" data-lb-rtol="([^"]+)"')
-FIGURE = re.compile(r'<svg\b[^>]*\bclass="lb-svg"')
+FIGURE = re.compile(rf'<svg\b[^>]*\bclass="lb-svg"|{PLACEHOLDER.pattern}')  # drawn in place, or aside
 
 
 class BookPluginConfig(Config):
@@ -64,6 +65,9 @@ class BookPluginConfig(Config):
     and the manifest lists no block, so ``make verify`` refuses the site."""
     package = config_options.Type(str, default="lossbook")
     """The package whose ``__version__`` the copyright line names."""
+    draw_aside = config_options.Type(bool, default=True)
+    """Draw the figures in a second process while the blocks run (:mod:`booksite.figures`);
+    false draws each figure in its block."""
 
 
 @dataclass
@@ -97,6 +101,8 @@ class BookPlugin(BasePlugin[BookPluginConfig]):
         self.docs: Path | None = None
         self.state: BuildState | None = None
         self.page: PageRun | None = None
+        self.figures: FigureProcess | None = None
+        self.page_helpers = None  # booksite.page as this build imported it
 
     # Configuration ----------------------------------------------------------------------
 
@@ -106,7 +112,7 @@ class BookPlugin(BasePlugin[BookPluginConfig]):
         self.docs = Path(config.docs_dir).resolve()
         self._forget_modules()
         # Imported here, outside any block's guards: matplotlib may build its font cache and say so.
-        importlib.import_module("booksite.page")
+        self.page_helpers = importlib.import_module("booksite.page")
         version = getattr(importlib.import_module(self.config.package), "__version__", "")
         config.copyright = f"{config.copyright or ''} {self.config.package} {version}.".strip()
         if not self.config.execute:
@@ -149,6 +155,14 @@ class BookPlugin(BasePlugin[BookPluginConfig]):
 
     def on_pre_build(self, config, **kwargs):
         self.state = BuildState()
+        self._stop_drawing()
+        if self.config.execute and self.config.draw_aside:
+            self.figures = FigureProcess(self.config.timeout)
+
+    def _stop_drawing(self) -> None:
+        if self.figures is not None:
+            self.figures.close()
+            self.figures = None
 
     def on_page_markdown(self, markdown, page, config, files, **kwargs):
         """Refuse a page with a bad fence; get its session and downloads ready."""
@@ -182,12 +196,22 @@ class BookPlugin(BasePlugin[BookPluginConfig]):
         start = time.perf_counter()
         printed = []
 
+        def draw_aside(fig, alt):
+            return self.figures.submit(fig, alt, f"{page.label}, block {block_id!r}", record)
+
         def run(code, **_):
-            printed.append(
-                guard.run(
-                    code, filename=f"<{page.label} block {block_id}>", session=page.session, timeout=self.config.timeout
+            deferred = self.page_helpers.DEFERRED.set(draw_aside if self.figures is not None else None)
+            try:
+                printed.append(
+                    guard.run(
+                        code,
+                        filename=f"<{page.label} block {block_id}>",
+                        session=page.session,
+                        timeout=self.config.timeout,
+                    )
                 )
-            )
+            finally:
+                self.page_helpers.DEFERRED.reset(deferred)
             return printed[-1]
 
         try:
@@ -238,11 +262,33 @@ class BookPlugin(BasePlugin[BookPluginConfig]):
             return downloads.with_links(html, page.file.dest_uri)
         return html
 
+    def on_post_page(self, output, page, config, **kwargs):
+        """Put each figure drawn aside in its place; a drawing that failed fails the build, naming the block."""
+        if self.figures is None:
+            return output
+        failures = []
+        output = self.figures.fill(output, failures)
+        for failure in failures:
+            log.error(failure)
+        self.state.failures.extend(failures)
+        return output
+
+    def on_build_error(self, error, **kwargs):
+        self._stop_drawing()
+
+    def on_shutdown(self, **kwargs):
+        self._stop_drawing()
+
     # The site -----------------------------------------------------------------------------
 
     def on_post_build(self, config, **kwargs):
         """Downloads, KaTeX, the search index, no source maps, the manifest; then fail if any block failed."""
         site = Path(config.site_dir)
+        if self.figures is not None:
+            self.state.failures.extend(
+                f"{p.where}: a figure was drawn but never placed" for p in self.figures.pending.values()
+            )
+            self._stop_drawing()
         try:
             search.plain_search_index(site)
         except ValueError as error:
