@@ -157,9 +157,13 @@ def check_finite_inputs(loss, inputs):
     replaces a pass over every input by a pass over the loss, or nothing for a reduced loss.
     Finite inputs that give an infinite loss are a genuine overflow: the loss stands.
     """
-    with np.errstate(over="ignore", invalid="ignore"):
-        if np.isfinite(np.sum(loss)):
+    if isinstance(loss, float):  # a reduced loss: no array to sum
+        if math.isfinite(loss):
             return
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.isfinite(np.sum(loss)):
+                return
     for name, a in inputs.items():
         check_finite(a, name)
 
@@ -268,7 +272,12 @@ def total(parts, n, reduction):
     then finite (four errors of 1.7e308 have the mean 1.7e308), and a sum beyond float64 is inf.
     """
     with np.errstate(all="ignore"):  # overflow to inf and log(0) = -inf are the true results
-        s = float(np.sum([np.sum(part) for part in parts()]))
+        # A kernel that already summed its block returns a float: summing it again costs microseconds.
+        sums = [part if isinstance(part, float) else float(np.sum(part)) for part in parts()]
+        try:
+            s = math.fsum(sums)  # the block sums added exactly (then rounded once)
+        except (OverflowError, ValueError):  # an intermediate beyond float64, or inf - inf: rescaled below
+            s = math.nan
         if math.isfinite(s):
             return s / n if reduction == "mean" else s
         k = n.bit_length()

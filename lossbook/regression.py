@@ -984,23 +984,24 @@ def gaussian_nll_grad(
 def _smooth_l1_sums(beta):
     """A kernel: the sum of the smooth L1 losses of a block, as one number.
 
-    With u = clip(e / beta, -1, 1), the loss is u e - beta u^2 / 2 (e^2 / (2 beta) inside, |e| - beta/2
-    outside): a subtraction, a scaling, a clip and two dot products, no term beyond |e| or beta (nothing
-    overflows that the loss does not), in two scratch rows reused by every block. The sum is at least
-    beta/2 sum u^2: where that sum is below 2^-950, subnormal squares could matter, and beta u^2 is
-    taken as u (beta u).
+    With m = clip(e, -beta, beta), the loss is (m e - m^2 / 2) / beta (e^2 / (2 beta) inside,
+    |e| - beta/2 outside): a subtraction, a clip and two dot products, in two scratch rows reused
+    by every block, and one division per block. Each term is at least m^2 / 2 >= 0. Where the
+    block's sum is below 2^-900 some products m e may have lost digits below the normal range,
+    and the block is summed again as u e - beta u^2 / 2 with u = m / beta (every term of the size
+    of the loss). A sum beyond float64 is left to `smooth_l1`'s rescaled fallback.
     """
     scratch = np.empty((2, BLOCK))
     inverse = 1 / beta if beta >= 2.0**-1022 else None  # 1 / beta would overflow: divide instead
 
     def kernel(t, p):
-        e, u = scratch[:, : t.size]
+        e, m = scratch[:, : t.size]
         np.subtract(p, t, out=e)
-        if inverse is None:
-            np.divide(e, beta, out=u)
-        else:
-            np.multiply(e, inverse, out=u)
-        np.clip(u, -1.0, 1.0, out=u)
+        np.clip(e, -beta, beta, out=m)
+        total = np.dot(m, e) - 0.5 * np.dot(m, m)
+        if total >= 2.0**-900:
+            return total / beta
+        u = np.divide(m, beta, out=m) if inverse is None else np.multiply(m, inverse, out=m)
         squares = np.dot(u, u)
         if squares < 2.0**-950:  # terms u^2 below the normal range, where digits are lost: u (beta u) instead
             return np.dot(u, e) - 0.5 * np.dot(u, np.multiply(u, beta))
