@@ -147,7 +147,9 @@ def test_links_and_tests():
     assert atlas_index.page_link("atlas/nowhere.md") == "page to come"
     assert atlas_index.has_test("tests/book/test_pages_atlas_b.py::test_links_and_tests")
     assert not atlas_index.has_test("tests/book/test_pages_atlas_b.py::test_that_does_not_exist")
-    assert atlas_index.tested({"test": "x::y"}) == "`tests/book/test_atlas.py` (one input)"
+    assert atlas_index.tested({"test": "x::y"}) == "`test_atlas.py` (one input)"
+    here = "tests/book/test_pages_atlas_b.py::test_links_and_tests"
+    assert atlas_index.tested({"test": here}) == "`test_links_and_tests` (hypothesis), `test_atlas.py` (one input)"
 
 
 def test_the_real_record_and_mapping_give_a_full_table():

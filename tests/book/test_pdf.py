@@ -129,6 +129,7 @@ def test_guard_raw_tex_and_missing_pages_are_seen():
 
 
 def test_guard_the_script_refuses_to_print_raw_tex_or_a_page_wider_than_paper(site, tmp_path):
+    """Raw TeX, a table past the right edge and list markers past the left edge are each refused."""
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
     page = copy / "chapters" / "mse" / "index.html"
@@ -136,7 +137,8 @@ def test_guard_the_script_refuses_to_print_raw_tex_or_a_page_wider_than_paper(si
     html = html.replace(
         "</article>",
         "<p>The loss $$y$$ left raw.</p><table><tr><td>"
-        + "<div style='width: 1200px'>wide</div></td></tr></table></article>",
+        + "<div style='width: 1200px'>wide</div></td></tr></table>"
+        + "<ol start='100000'><li>a number too wide for the indent</li></ol></article>",
         1,
     )
     page.write_text(html, encoding="utf-8")
@@ -150,3 +152,4 @@ def test_guard_the_script_refuses_to_print_raw_tex_or_a_page_wider_than_paper(si
     assert result.returncode == 1 and not out.exists(), result.stdout + result.stderr
     assert "raw TeX in the page's text" in result.stderr
     assert "table in page-chapters-mse:" in result.stderr and "past the edge" in result.stderr
+    assert "list marker of ol in page-chapters-mse:" in result.stderr and "past the left edge" in result.stderr

@@ -10,8 +10,8 @@ every page, each starting on a new sheet, their links turned into links inside
 the PDF. Chromium typesets the math (KaTeX, from the site's own files), draws
 the figures (inline SVG, so vectors in the PDF), and prints it with bookmarks.
 Before printing, the document is checked the way the browser tests check a
-page: no raw TeX, all math typeset, and nothing wider than the printed page
-(code wraps instead). Exits 1, writing nothing, when a check fails.
+page: no raw TeX, all math typeset, nothing wider than the printed page
+(code wraps instead), and nothing, list markers included, left of it. Exits 1, writing nothing, when a check fails.
 """
 
 from __future__ import annotations
@@ -93,17 +93,53 @@ async () => {
 }
 """
 
-# Runs in the print document at the printed width: what would be cut at the page edge.
+# Runs in the print document at the printed width: what would be cut at the page's edges. The printable
+# area starts at x = 0 (whatever lies left of it is cut) and ends at the article's right edge. A list's
+# markers sit outside its items, where no element box shows them: a probe list next to each list (same
+# tag, class and start, one item "x" numbered like its last item) measures the widest marker as how far
+# the "x" moves when its marker is put inside.
 WIDE_JS = r"""
 () => {
   const width = document.querySelector("article").getBoundingClientRect().right + 1;
   const out = [];
+  const where = el => `${el.tagName.toLowerCase()} in ${el.closest("section").id}`;
   const wide = "article pre, article table, article .katex-display, article svg, article img";
   for (const el of document.querySelectorAll(wide)) {
     const r = el.getBoundingClientRect();
-    if (r.width > 0 && r.right > width) out.push(`${el.tagName.toLowerCase()} in ${el.closest("section").id}: ` +
+    if (r.width > 0 && r.right > width) out.push(`${where(el)}: ` +
       `${Math.round(r.right - width)} px past the edge: ${el.textContent.trim().slice(0, 60)}`);
+    if (r.width > 0 && r.left < 0) out.push(`${where(el)}: ` +
+      `${Math.round(-r.left)} px past the left edge: ${el.textContent.trim().slice(0, 60)}`);
   }
+  const marked = li => {
+    const s = getComputedStyle(li);
+    return s.display === "list-item" && s.listStylePosition === "outside" && s.listStyleType !== "none";
+  };
+  const lists = [...document.querySelectorAll("article ol, article ul")].filter(list => {
+    const first = list.querySelector(":scope > li");
+    return first && marked(first);
+  });
+  const probes = lists.map(list => {
+    const probe = list.cloneNode(false), item = document.createElement("li");
+    if (list.tagName === "OL") item.value = list.start + list.querySelectorAll(":scope > li").length - 1;
+    item.textContent = "x";
+    probe.append(item);
+    list.after(probe);
+    return item;
+  });
+  const textLeft = item => {
+    const range = document.createRange();
+    range.selectNodeContents(item.firstChild);
+    return range.getBoundingClientRect().left;
+  };
+  const outside = probes.map(textLeft);
+  for (const item of probes) item.style.listStylePosition = "inside";
+  probes.forEach((item, k) => {
+    const left = item.getBoundingClientRect().left - (textLeft(item) - outside[k]);
+    if (left < 0) out.push(`list marker of ${where(lists[k])}: ${Math.round(-left)} px past the left edge: ` +
+      lists[k].textContent.trim().slice(0, 60));
+  });
+  for (const item of probes) item.parentElement.remove();
   return out;
 }
 """
@@ -197,11 +233,12 @@ def print_document(site: Path) -> tuple[str, list[str]]:
     if section is not None:
         toc.append("</ol></li>")
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    # dir="ltr" as on the site's <body>: the theme's indents (of list items, so their markers) ask for it.
     document = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(config["site_name"])}</title>{styles}
 <style>{PRINT_CSS}</style>
 <script src="assets/katex/katex.min.js"></script><script src="assets/katex/contrib/auto-render.min.js"></script>
-</head><body data-md-color-scheme="default" data-md-color-primary="indigo" data-md-color-accent="deep-orange">
+</head><body dir="ltr" data-md-color-scheme="default" data-md-color-primary="indigo" data-md-color-accent="deep-orange">
 <article class="md-content__inner md-typeset">
 <section class="lb-title-page" id="title-page"><h1>{html.escape(config["site_name"])}</h1>
 <p class="lb-subtitle">{html.escape(config["site_description"])}</p>

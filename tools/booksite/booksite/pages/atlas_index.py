@@ -94,10 +94,14 @@ def page_link(target: str) -> str:
 
 
 def tested(entry: dict, defined: dict[str, set[str]] | None = None) -> str:
-    """What proves the entry: the named hypothesis test when it exists, and always tests/book/test_atlas.py."""
-    proof = "`tests/book/test_atlas.py` (one input)"
+    """What proves the entry: the named hypothesis test when it exists, and always tests/book/test_atlas.py.
+
+    The file is named without its folder, like the hypothesis test without its file: the page's text names
+    the folder, and the short cell keeps the table inside the text column.
+    """
+    proof = "`test_atlas.py` (one input)"
     if "test" in entry and has_test(entry["test"], defined):
-        proof = f"`{entry['test'].split('::')[1]}` (hypothesis) and {proof}"
+        proof = f"`{entry['test'].split('::')[1]}` (hypothesis), {proof}"
     return proof
 
 
@@ -114,4 +118,6 @@ def library_table(library: str, record: dict, mapping: dict) -> str:
             continue
         note = f" ({entry['note']})" if "note" in entry else ""
         rows.append([f"`{name}`", f"`{entry['lossbook']}`{note}", page_link(entry["page"]), tested(entry, defined)])
-    return f"\n### {library}\n\n" + table(["loss", "lossbook", "page", "equality tested by"], rows, align="llll")
+    body = table(["loss", "lossbook", "page", "equality tested by"], rows, align="llll")
+    # The class lets the long calls and test names wrap (docs/stylesheets/lossbook.css), so the four columns fit.
+    return f'\n### {library}\n\n<div class="lb-atlas-table" markdown>\n\n{body}\n\n</div>\n'

@@ -13,7 +13,7 @@ from itertools import product
 
 import matplotlib.pyplot as plt
 
-from booksite.page import alt_num, figure, num, table
+from booksite.page import INK, alt_num, figure, num, table
 
 BLANK = 0
 
@@ -124,9 +124,9 @@ def lattice_figure(run: Forward, symbols: list[str]) -> str:
                 [-s],
                 s=700,
                 color="C1" if final else ("C0" if reached else "none"),
-                edgecolors="C0",
+                edgecolors="C0" if reached else INK,  # an unreached node: a ring in the text colour of either palette
                 zorder=3,
-                alpha=0.9 if reached else 0.4,
+                alpha=0.9 if reached else 0.6,
             )
             ax.text(
                 t,
@@ -135,18 +135,21 @@ def lattice_figure(run: Forward, symbols: list[str]) -> str:
                 ha="center",
                 va="center",
                 fontsize=8,
-                color="white" if reached else "#8c8c8c",
+                color="white" if reached else INK,
+                alpha=1.0 if reached else 0.75,
                 zorder=4,
             )
     ax.set_xticks(range(n_frames), [f"frame {t}" for t in range(n_frames)])
-    ax.set_yticks([-s for s in range(n_states)], [f"{s}: {symbols[ext[s]]}" for s in range(n_states)])
+    names = ["blank" if k == BLANK else symbols[k] for k in ext]  # the symbol "-" would run into a tick mark
+    ax.set_yticks([-s for s in range(n_states)], [f"{s}: {name}" for s, name in enumerate(names)])
+    ax.tick_params(length=0)  # no spines, so no tick marks either
     ax.set_xlim(-0.5, n_frames - 0.5)
     ax.set_ylim(-n_states + 0.4, 0.6)
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     reached_count = sum(bool(alpha[t][s]) for t in range(n_frames) for s in range(n_states))
     word = "".join(symbols[s] for s in ext if s != BLANK)
-    states = ", ".join("blank" if s == BLANK else symbols[s] for s in ext)
+    states = ", ".join(names)
     return figure(
         fig,
         alt=(

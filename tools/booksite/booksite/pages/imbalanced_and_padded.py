@@ -176,6 +176,15 @@ def segmentation_steps(label_map: np.ndarray, pixel_logits: np.ndarray, class_we
     )
 
 
+def _text_on(cell: np.ndarray) -> str:
+    """Black or white, whichever contrasts more with a cell of this RGBA colour (WCAG relative luminance)."""
+    rgb = np.asarray(cell[:3], dtype=float)
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    luminance = float(linear @ [0.2126, 0.7152, 0.0722])
+    # contrast with black (L + 0.05) / 0.05 against white 1.05 / (L + 0.05): equal at L = sqrt(0.0525) - 0.05
+    return "black" if luminance > math.sqrt(0.0525) - 0.05 else "white"
+
+
 def segmentation_figure(
     label_map: np.ndarray, pixel_logits: np.ndarray, class_weight: np.ndarray, names: list[str], car: int
 ) -> str:
@@ -187,8 +196,10 @@ def segmentation_figure(
         image = ax.pcolormesh(values, cmap="viridis", edgecolors="face")  # vector cells (imshow embeds a PNG)
         ax.set_aspect("equal")
         ax.invert_yaxis()
+        cells = image.to_rgba(values)
         for (r, c), k in np.ndenumerate(label_map):
-            ax.text(c + 0.5, r + 0.5, names[k][0], ha="center", va="center", color="white", fontsize=9)
+            ink = _text_on(cells[r, c])
+            ax.text(c + 0.5, r + 0.5, names[k][0], ha="center", va="center", color=ink, fontsize=9)
         ax.set_title(title)
         ax.set_xticks([])
         ax.set_yticks([])
