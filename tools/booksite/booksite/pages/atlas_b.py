@@ -21,7 +21,7 @@ def loss_and_gradient(x: np.ndarray, curves: dict[str, tuple[np.ndarray, np.ndar
     fig.supxlabel(xlabel, fontsize=plt.rcParams["axes.labelsize"])  # one label under both panels: some are long
     left.set_ylabel("loss")
     right.set_ylabel("derivative")
-    left.legend(fontsize=8)
+    left.legend(fontsize=9)
     parts = []
     for label, (loss, grad) in curves.items():
         zero = f", zero from {alt_num(x[np.argmax(loss == 0)])} on" if (loss == 0).any() else ""
