@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from booksite.emulate import keras_kl_divergence, torch_kl_div
-from booksite.page import alt_num, check, exact, figure, probed, table, tex_power_of_ten, tex_sci
+from booksite.page import INK, alt_num, check, exact, figure, probed, table, tex_power_of_ten, tex_sci
 from lossbook import cross_entropy, cross_entropy_grad, entropy, kl_divergence, kl_divergence_grad
 
 KL = r"D_{\mathrm{KL}}"
@@ -124,7 +124,10 @@ def bernoulli_figure(p_true: float, grid: np.ndarray) -> str:
     ax.plot(grid, reverse, linestyle="--", label="$D_{KL}(q \\,\\|\\, p)$, swapped")
     ax.axvline(p_true, color="#8c8c8c", linestyle=":", linewidth=1.2)
     ax.annotate(
-        f"$q = p = {p_true:g}$: both 0", (p_true, 0), xytext=(p_true + 0.05, 1.2), arrowprops={"arrowstyle": "->"}
+        f"$q = p = {p_true:g}$: both 0",
+        (p_true, 0),
+        xytext=(p_true + 0.05, 1.2),
+        arrowprops={"arrowstyle": "->", "color": INK},  # the text colour, in both palettes
     )
     ax.set_ylim(0, 2.5)
     ax.set_xlabel("predicted probability $q$ of the outcome 1")
