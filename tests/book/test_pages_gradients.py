@@ -147,6 +147,48 @@ def test_gradient_figures_describe_the_plotted_data():
     )
 
 
+def plotted_lines(monkeypatch, module, call):
+    """The figure ``call`` draws, kept from ``module.figure``: (its lines' (x, y) by label, the alt text)."""
+    kept = {}
+
+    def keep(fig, alt, caption=None, **kwargs):
+        kept["fig"], kept["alt"] = fig, alt
+        return real(fig, alt, caption, **kwargs)
+
+    real = module.figure
+    monkeypatch.setattr(module, "figure", keep)
+    call()
+    lines = [(line.get_label(), line.get_xdata(), line.get_ydata()) for line in kept["fig"].axes[0].get_lines()]
+    return lines, kept["alt"]
+
+
+def test_the_cross_entropy_gradient_figure_plots_minus_one_over_q_true(monkeypatch):
+    lines, alt = plotted_lines(
+        monkeypatch, cross_entropy, lambda: cross_entropy.gradient_figure(CLASSES, ONE_HOT_DOG, Q_BY_STAGE)
+    )
+    (_, q_dog, slope), (rest_label, _, zeros) = lines
+    np.testing.assert_allclose(slope, -1 / q_dog, rtol=1e-15)  # -p_dog / q_dog with p_dog = 1
+    assert q_dog[0] == pytest.approx(1e-3) and q_dog[-1] == 1.0 and np.all(zeros == 0)
+    assert rest_label.startswith("cat, horse and rabbit: 0")
+    assert f"on its way to {alt_num(-1000.0)} at q_dog = {alt_num(0.001)}" in alt
+    assert f"before training, q_dog = {alt_num(0.2)} and a gradient of {alt_num(-5.0)}" in alt
+    assert f"after training, q_dog = {alt_num(0.8)} and a gradient of {alt_num(-1.25)}" in alt
+
+
+def test_the_kl_gradient_figure_draws_the_cross_entropys_gradient_on_it(monkeypatch):
+    p, q = [F(7, 10), F(2, 10), F(1, 10)], [F(5, 10), F(3, 10), F(2, 10)]
+    lines, alt = plotted_lines(monkeypatch, kl_divergence, lambda: kl_divergence.gradient_figure(CLASSES[:3], p, q))
+    assert len(lines) == 2 * 3
+    for k, ((label, x, kl), (_, x_ce, ce)) in enumerate(zip(lines[::2], lines[1::2])):
+        assert f"{CLASSES[k]} ($p_k$ = {float(p[k]):g})" in label
+        np.testing.assert_allclose(kl, -float(p[k]) / x, rtol=1e-15)  # -p_k / q_k
+        np.testing.assert_allclose(ce, -float(p[k]) / x_ce, rtol=1e-15)
+        assert set(x_ce) <= set(x)  # the circles sit on the curve's own points
+    assert f"at q_k = {alt_num(0.99)}: {', '.join(alt_num(-float(v) / 0.99) for v in p)})" in alt
+    marked = (f"{c} at q = {alt_num(float(v))}, gradient {alt_num(-float(a / v))}" for c, a, v in zip(CLASSES, p, q))
+    assert "; ".join(marked) in alt
+
+
 def test_the_mae_sign_is_that_of_pytorch():
     assert [mae_page.sign(F(v)) for v in (-3, 0, F(1, 7))] == [-1, 0, 1]
 

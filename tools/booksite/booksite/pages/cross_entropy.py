@@ -9,7 +9,7 @@ from fractions import Fraction
 import matplotlib.pyplot as plt
 import numpy as np
 
-from booksite.page import alt_num, check, exact, figure, num, table, widget
+from booksite.page import INK, alt_num, check, exact, figure, num, table, widget
 from lossbook import cross_entropy, cross_entropy_grad, entropy, information_content, kl_divergence, mse
 
 
@@ -151,6 +151,58 @@ def gradient_steps(classes: list[str], p: list[Fraction], q_by_stage: dict[str, 
         "derives it and draws it."
     )
     return "\n".join([table(headers, rows, align="l" + "r" * len(classes)), *lines, sentence])
+
+
+def gradient_figure(classes: list[str], p: list[Fraction], q_by_stage: dict[str, list[Fraction]]) -> str:
+    """The gradient of H(p, q) for the one-hot ``p`` against the true class's probability, from
+    lossbook.cross_entropy_grad on predictions ``spread`` over the other classes, with the stages marked."""
+    target = np.array(p, dtype=float)
+    true, name = p.index(1), classes[p.index(1)]
+    grid = np.geomspace(1e-3, 1, 241)
+    rows = np.array([spread(t, target) for t in grid])  # q_true = t, the rest shared equally: each row sums to 1
+    grads = cross_entropy_grad(np.tile(target, (grid.size, 1)), rows)
+    slope, others = grads[:, true], np.delete(grads, true, axis=1)
+    assert np.all(others == 0)  # the legend says the other classes' components are 0
+    marks = {label: cross_entropy_grad(target, np.array(q, dtype=float))[true] for label, q in q_by_stage.items()}
+    floor = -25.0  # the axis stops here; the curve goes on down to slope[0]
+    fig, ax = plt.subplots()
+    ax.plot(grid, slope, label=f"$\\partial H / \\partial q_{{\\mathrm{{{name}}}}} = -1 / q_{{\\mathrm{{{name}}}}}$")
+    *first, last = [c for c in classes if c != name]
+    rest = f"{', '.join(first)} and {last}" if first else last
+    ax.plot(grid, others[:, 0], color="#8c8c8c", linestyle="--", label=f"{rest}: 0 (their $p_k = 0$)")
+    for (label, q), marker in zip(q_by_stage.items(), ["o", "s"]):
+        ax.scatter([float(q[true])], [marks[label]], marker=marker, s=60, zorder=3, label=f"{name}, {label}")
+    ax.annotate(
+        f"down to {alt_num(slope[0])} at $q_{{\\mathrm{{{name}}}}}$ = {alt_num(grid[0])}",
+        xy=(-1 / floor, floor),
+        xytext=(0.12, floor * 0.9),
+        arrowprops={"arrowstyle": "->", "color": INK},  # currentColor: it reads in both palettes
+        va="center",
+    )
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(floor, 1.5)
+    ax.set_xlabel(f"probability the model gives the {name}, $q_{{\\mathrm{{{name}}}}}$")
+    ax.set_ylabel("gradient $\\partial H / \\partial q_k$")
+    ax.legend(loc="center right")
+    points = "; ".join(
+        f"{label}, q_{name} = {alt_num(q[true])} and a gradient of {alt_num(marks[label])}"
+        for label, q in q_by_stage.items()
+    )
+    return figure(
+        fig,
+        alt=(
+            f"The gradient of the cross-entropy with the one-hot {name} truth with respect to q_{name}, "
+            f"−1/q_{name}, against q_{name} from {alt_num(grid[0])} to {alt_num(grid[-1])}. It is "
+            f"{alt_num(slope[-1])} at q_{name} = {alt_num(grid[-1])} and falls ever more steeply towards 0, "
+            f"leaving the bottom of the plot on its way to {alt_num(slope[0])} at q_{name} = {alt_num(grid[0])}. "
+            f"The gradients of {rest} are 0 all along. The {name} example is marked: {points}."
+        ),
+        caption=(
+            "The less probability the model gives the true class, the harder the cross-entropy pushes it up: "
+            "the gradient −1/q grows without bound as q goes to 0, so a confident wrong prediction gets the "
+            "largest push. The other classes, with p = 0, get none."
+        ),
+    )
 
 
 def stages_table(classes: list[str], p: list[Fraction], q_by_stage: dict[str, list[Fraction]]) -> str:

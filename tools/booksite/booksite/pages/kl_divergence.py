@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 
 from booksite.emulate import keras_kl_divergence, torch_kl_div
 from booksite.page import INK, alt_num, check, exact, figure, probed, table, tex_power_of_ten, tex_sci
@@ -42,6 +43,64 @@ def gradient_steps(classes: list[str], p: list[Fraction], q: list[Fraction]) -> 
             "Identical gradients are why training on the KL divergence or on the cross-entropy with soft targets is "
             "the same training.",
         ]
+    )
+
+
+def gradient_figure(classes: list[str], p: list[Fraction], q: list[Fraction]) -> str:
+    """Each component of the KL divergence's gradient, from lossbook.kl_divergence_grad, against that class's
+    probability (the others keeping the proportions of ``q``), with lossbook.cross_entropy_grad's drawn on it:
+    the same curves, -p_k / q_k. The model ``q`` is marked."""
+    p_arr, q_arr = np.array(p, dtype=float), np.array(q, dtype=float)
+    grid = np.geomspace(0.02, 0.99, 200)
+    every = 20  # the cross-entropy's gradient as a circle at every 20th point, so both stay visible
+    fig, ax = plt.subplots()
+    ends = []  # each curve's value at q_k = grid[-1]
+    for k, name in enumerate(classes):
+        rest = np.delete(q_arr, k) / (1 - q_arr[k])  # the other classes' shares of what q_k leaves
+        rows = np.insert(np.outer(1 - grid, rest), k, grid, axis=1)  # q_k = t: each row sums to 1
+        truth = np.tile(p_arr, (grid.size, 1))
+        kl, ce = kl_divergence_grad(truth, rows)[:, k], cross_entropy_grad(truth, rows)[:, k]
+        assert np.array_equal(kl, ce)  # the caption says the curves are the same
+        ends.append(kl[-1])
+        ax.plot(grid, kl, color=f"C{k}", label=f"$\\partial {KL} / \\partial q_k$, {name} ($p_k$ = {float(p[k]):g})")
+        ax.plot(
+            grid[::every],
+            ce[::every],
+            linestyle="none",
+            marker="o",
+            markerfacecolor="none",
+            color=f"C{k}",
+        )
+    model = kl_divergence_grad(p_arr, q_arr)
+    ax.scatter(q_arr, model, marker="s", s=50, zorder=3, color="#8c8c8c", label="the model $q$")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-6, 0.2)
+    ax.set_xlabel("the model\u2019s probability $q_k$ of class $k$")
+    ax.set_ylabel("gradient, $\\partial / \\partial q_k$")
+    handles, _ = ax.get_legend_handles_labels()
+    label = "$\\partial H(p, q) / \\partial q_k$: the same"
+    circle = Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", color=INK, label=label)  # legend only
+    handles.insert(len(classes), circle)
+    ax.legend(handles=handles, loc="lower right")
+    *first, last = classes
+    names = f"{', '.join(first)} and {last}"
+    return figure(
+        fig,
+        alt=(
+            f"For the votes p over {names}, the gradient of the KL divergence with respect to each q_k, "
+            f"−p_k/q_k, against q_k from {alt_num(grid[0])} to {alt_num(grid[-1])}: one curve per class, "
+            "each rising towards zero as q_k grows, and lower the larger p_k "
+            f"(at q_k = {alt_num(grid[-1])}: {', '.join(alt_num(v) for v in ends)}). "
+            "Circles on each curve show the gradient of the cross-entropy H(p, q): they lie exactly on it. "
+            "The model q is marked: "
+            + "; ".join(f"{c} at q = {alt_num(v)}, gradient {alt_num(g)}" for c, v, g in zip(classes, q_arr, model))
+            + "."
+        ),
+        caption=(
+            "The KL divergence and the cross-entropy differ by H(p), which does not depend on q: their gradients "
+            "are the same curves, −p/q class by class. Each class is pushed up the harder, the more of the truth "
+            "it holds and the less of it the model gives it."
+        ),
     )
 
 
