@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike
 
 from lossbook._validation import (
     BLOCK,
+    WIDE_BLOCK,
     as_array,
     as_float_array,
     check_labels,
@@ -49,37 +50,38 @@ def _pair(y_true, y_name, x, x_name, reduction, *, zero_one=False):
     return _sign_labels(y, y_name, zero_one=zero_one), x
 
 
-def _signed_sum(product, loss, y, *xs, reduction):
-    """The reduced loss of labels `y` and arrays `xs` in one pass, or None to take the general path.
+def _signed_sum(product, margin, y, *xs, squared=False, reduction):
+    """The reduced loss max(0, margin - z) (squared if `squared`) of labels `y` and arrays `xs`, or None.
 
-    Block by block, while the block is in cache: the labels are checked (y * y = 1, which holds
-    exactly for -1 and 1 only), `product(y, *xs, out)` computes a block that is finite exactly
-    when the block's `xs` are (such as y * s), and `loss(z, zeros)` turns it, in place, into the
-    block's losses (`zeros`: `np.maximum` against an array of zeros is several times faster than
-    against the scalar 0). None when a label is not -1 or 1, a product is not finite (an input
-    holds NaN or infinity, or a difference overflows) or the sum overflows: the caller's general
-    path then maps {0, 1} labels, raises the error naming the argument, or rescales the sum.
+    One pass of blocks of `WIDE_BLOCK` elements, each used while in cache: the labels are checked
+    (y * y = 1, which holds exactly for -1 and 1 only); `product(y, *xs, out)` computes the block
+    z (such as y * s), finite exactly when the block's `xs` are; and the block's losses are summed.
+    NaN or infinity anywhere shows in w = margin - z: NaN or -inf in its minimum (taken before the
+    clamp at 0 hides -inf), +inf in the sum. None when a label is not -1 or 1, w is not finite or
+    the sum overflows: the caller's general path then maps {0, 1} labels, raises the error naming
+    the argument, or rescales the sum. (`np.maximum` against an array of zeros is several times
+    faster than against the scalar 0.)
     """
     if reduction == "none" or any(x.shape != y.shape for x in xs):
         return None
-    n, size = y.size, min(y.size, BLOCK)
+    n, size = y.size, min(y.size, WIDE_BLOCK)
     flat = [a.reshape(-1) for a in (y, *xs)]
-    zeros, scratch, ok = np.zeros(size), np.empty(size), np.empty(size, dtype=bool)
+    zeros, w, ok = np.zeros(size), np.empty(size), np.empty(size, dtype=bool)
     sums = []
     with np.errstate(all="ignore"):
-        for i in range(0, n, BLOCK):
-            block = [a[i : i + BLOCK] for a in flat]
-            m = block[0].size
-            if m < size:  # the last, partial block
-                zeros, scratch, ok = zeros[:m], scratch[:m], ok[:m]
-            z = np.multiply(block[0], block[0], out=scratch)
-            if not np.equal(z, 1.0, out=ok).all():
+        for i in range(0, n, size):
+            block = [a[i : i + size] for a in flat]
+            if block[0].size < size:  # the last, partial block
+                k = block[0].size
+                zeros, w, ok = zeros[:k], w[:k], ok[:k]
+            if not np.equal(np.multiply(block[0], block[0], out=w), 1.0, out=ok).all():
                 return None
-            z = product(*block, out=z)
-            if not np.isfinite(z, out=ok).all():
+            np.subtract(margin, product(*block, out=w), out=w)
+            if not w.min() > -math.inf:  # NaN or -inf
                 return None
-            sums.append(loss(z, zeros).sum())
-        total = float(np.sum(sums))
+            np.maximum(w, zeros, out=w)
+            sums.append(float(np.dot(w, w)) if squared else float(w.sum()))
+        total = math.fsum(sums)
     if not math.isfinite(total):
         return None
     return total / n if reduction == "mean" else total
@@ -89,16 +91,6 @@ def _fast_pair(y_true, y_name, x, x_name, reduction):
     """(labels, scores) as float64 arrays for `_signed_sum`, not yet checked beyond their dtype."""
     check_reduction(reduction)
     return as_float_array(y_true, y_name, finite=False), as_float_array(x, x_name, finite=False)
-
-
-def _hinge_of_product(z, zeros):
-    np.subtract(1.0, z, out=z)
-    return np.maximum(z, zeros, out=z)
-
-
-def _squared_hinge_of_product(z, zeros):
-    z = _hinge_of_product(z, zeros)
-    return np.multiply(z, z, out=z)
 
 
 def _scale(grad, reduction, count):
@@ -159,7 +151,7 @@ def hinge(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> f
         `perceptron_loss`, $\max(0, -y s)$, is `margin_ranking(y, s, 0 * s)` with margin 0.
     """
     y, s = _fast_pair(y_true, "y_true", y_pred, "y_pred", reduction)
-    if (fast := _signed_sum(np.multiply, _hinge_of_product, y, s, reduction=reduction)) is not None:
+    if (fast := _signed_sum(np.multiply, 1.0, y, s, reduction=reduction)) is not None:
         return fast
     y, s = _pair(y_true, "y_true", y_pred, "y_pred", reduction, zero_one=True)
     return elementwise(_hinge, [y, s], reduction)
@@ -214,7 +206,7 @@ def squared_hinge(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mea
         for it (`MultiMarginLoss(p=2)` on two classes is the closest).
     """
     y, s = _fast_pair(y_true, "y_true", y_pred, "y_pred", reduction)
-    if (fast := _signed_sum(np.multiply, _squared_hinge_of_product, y, s, reduction=reduction)) is not None:
+    if (fast := _signed_sum(np.multiply, 1.0, y, s, squared=True, reduction=reduction)) is not None:
         return fast
     y, s = _pair(y_true, "y_true", y_pred, "y_pred", reduction, zero_one=True)
     return elementwise(_squared_hinge, [y, s], reduction)

@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike
 
 from lossbook._validation import (
     BLOCK,
+    WIDE_BLOCK,
     as_float_array,
     blocks,
     check_finite,
@@ -238,14 +239,14 @@ def _scaled_mean_square(y_true, y_pred, *, half):
     return scale, elementwise(lambda t, p: np.square(error(t, p) / scale), [y_true, y_pred], "mean")
 
 
-def _loss(kernel, y_true, y_pred, reduction, *, halved=None):
+def _loss(kernel, y_true, y_pred, reduction, *, halved=None, size=BLOCK):
     """The reduced `kernel` losses; a mean that overflowed is recomputed as `halved(y_true, y_pred)`.
 
     `halved` computes the mean from halved inputs, whose errors cannot overflow: an error or a
     square beyond float64 need not make the mean infinite.
     """
     y_true, y_pred = _pair(y_true, y_pred, reduction, blockwise=True)  # converted block by block
-    loss = elementwise(kernel, [y_true, y_pred], reduction)
+    loss = elementwise(kernel, [y_true, y_pred], reduction, size=size)
     check_finite_inputs(loss, {"y_true": y_true, "y_pred": y_pred})  # NaN or inf make it non-finite
     if reduction == "mean" and loss == math.inf and halved is not None:
         return halved(y_true, y_pred)  # inf again only if the exact mean is beyond float64
@@ -482,7 +483,7 @@ def smooth_l1(
         return _loss(_absolute_error, y_true, y_pred, reduction)
     if reduction == "none":
         return _loss(lambda t, p: _smooth_l1(t, p, beta), y_true, y_pred, reduction)
-    loss = _loss(_smooth_l1_sums(beta), y_true, y_pred, reduction)
+    loss = _loss(_smooth_l1_sums(beta, WIDE_BLOCK), y_true, y_pred, reduction, size=WIDE_BLOCK)
     if not math.isfinite(loss):  # a sum or an error beyond float64: elementwise (sums rescaled), halved inputs
         y_true, y_pred = _pair(y_true, y_pred, reduction, blockwise=True)  # smooth_l1_b(e) = 2 smooth_l1_{b/2}(e/2)
         return 2 * elementwise(lambda t, p: _smooth_l1(t / 2, p / 2, beta / 2), [y_true, y_pred], reduction)
@@ -981,8 +982,8 @@ def gaussian_nll_grad(
     return d_mean, d_var
 
 
-def _smooth_l1_sums(beta):
-    """A kernel: the sum of the smooth L1 losses of a block, as one number.
+def _smooth_l1_sums(beta, size):
+    """A kernel: the sum of the smooth L1 losses of a block of at most `size` elements, as one number.
 
     With m = clip(e, -beta, beta), the loss is (m e - m^2 / 2) / beta (e^2 / (2 beta) inside,
     |e| - beta/2 outside): a subtraction, a clip and two dot products, in two scratch rows reused
@@ -991,13 +992,13 @@ def _smooth_l1_sums(beta):
     and the block is summed again as u e - beta u^2 / 2 with u = m / beta (every term of the size
     of the loss). A sum beyond float64 is left to `smooth_l1`'s rescaled fallback.
     """
-    scratch = np.empty((2, BLOCK))
+    scratch = np.empty((2, size))
     inverse = 1 / beta if beta >= 2.0**-1022 else None  # 1 / beta would overflow: divide instead
 
     def kernel(t, p):
         e, m = scratch[:, : t.size]
         np.subtract(p, t, out=e)
-        np.clip(e, -beta, beta, out=m)
+        e.clip(-beta, beta, out=m)  # the method skips np.clip's dispatch: a microsecond a block
         total = np.dot(m, e) - 0.5 * np.dot(m, m)
         if total >= 2.0**-900:
             return total / beta

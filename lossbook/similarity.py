@@ -302,11 +302,7 @@ def margin_ranking(
         np.subtract(a, b, out=out)
         return np.multiply(out, y, out=out)
 
-    def loss(z, zeros):
-        np.subtract(m, z, out=z)
-        return np.maximum(z, zeros, out=z)
-
-    if (fast := _signed_sum(product, loss, labels, a, b, reduction=reduction)) is not None:
+    if (fast := _signed_sum(product, m, labels, a, b, reduction=reduction)) is not None:
         return fast
     y, a, b, m = _ranking_args(y, x1, x2, margin, reduction)
 

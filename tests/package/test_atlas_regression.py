@@ -42,6 +42,7 @@ from lossbook import (  # noqa: E402
     smooth_l1,
     smooth_l1_grad,
 )
+from lossbook._validation import WIDE_BLOCK  # noqa: E402
 from tests.gradcheck import assert_matches_differences, autograd, central_differences  # noqa: E402
 from tests.strategies import shapes  # noqa: E402
 
@@ -124,6 +125,18 @@ def test_smooth_l1_grad_equals_autograd(pair, beta):
             lambda p, t, reduction=reduction: F.smooth_l1_loss(p, t, beta=beta, reduction=reduction), p, t
         )
         assert_allclose(smooth_l1_grad(t, p, beta=beta, reduction=reduction), expected, rtol=RTOL)
+
+
+def test_smooth_l1_over_many_blocks_equals_pytorch():
+    """Three full blocks of the summing kernel and a partial one, a block of tiny errors among them."""
+    n = 3 * WIDE_BLOCK + 7
+    rng = np.random.default_rng(3)
+    t, p = rng.normal(size=n), rng.normal(size=n) * 3
+    t[WIDE_BLOCK : 2 * WIDE_BLOCK], p[WIDE_BLOCK : 2 * WIDE_BLOCK] = 0.0, 1e-160  # a block summed again, as u e
+    for beta in (0.5, 1.0, 4.0):
+        for reduction in ("mean", "sum"):
+            expected = torch_loss(F.smooth_l1_loss, p, t, beta=beta, reduction=reduction)
+            assert_allclose(smooth_l1(t, p, beta=beta, reduction=reduction), expected, rtol=RTOL)
 
 
 def mp_smooth_l1(t, p, beta):

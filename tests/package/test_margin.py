@@ -15,7 +15,7 @@ from hypothesis.extra import numpy as hnp  # noqa: E402
 from numpy.testing import assert_allclose  # noqa: E402
 
 from lossbook import margin as M  # noqa: E402
-from lossbook._validation import BLOCK  # noqa: E402
+from lossbook._validation import WIDE_BLOCK  # noqa: E402
 from tests.gradcheck import autograd, central_differences  # noqa: E402
 from tests.strategies import signed as signed_pairs  # noqa: E402
 
@@ -241,7 +241,7 @@ def test_inputs_are_not_modified_and_types():
 
 # The one-pass paths of hinge, squared_hinge and categorical_hinge over several blocks ----------
 
-BIG = 3 * BLOCK + 7  # three full blocks and a partial one
+BIG = 3 * WIDE_BLOCK + 7  # three full blocks of the one pass and a partial one
 
 
 def test_one_pass_hinge_family_over_blocks_equals_torch():
@@ -252,7 +252,7 @@ def test_one_pass_hinge_family_over_blocks_equals_torch():
             expected = torch_reduce(torch_hinge(T(y), T(s), squared), reduction).item()
             assert f(y, s, reduction=reduction) == pytest.approx(expected, rel=RTOL)
             # {0, 1} labels whose first zero is in the last block: the one pass stops there
-            late = np.where(np.arange(BIG) < 3 * BLOCK, 1.0, (y + 1) / 2)
+            late = np.where(np.arange(BIG) < 3 * WIDE_BLOCK, 1.0, (y + 1) / 2)
             expected = torch_reduce(torch_hinge(T(2 * late - 1), T(s), squared), reduction).item()
             assert f(late, s, reduction=reduction) == pytest.approx(expected, rel=RTOL)
 
@@ -266,6 +266,11 @@ def test_one_pass_hinge_family_finds_a_bad_value_in_the_last_block(f):
     y[-1], s[-1] = 1.0, np.inf  # a loss of max(0, 1 - inf) = 0 would hide it
     with pytest.raises(ValueError, match=r"y_pred must be finite, got inf at index \(%d,\)" % (BIG - 1)):
         f(y, s)
+    for bad in (-np.inf, np.nan):  # a loss of inf, and NaN
+        s[-1] = bad
+        with pytest.raises(ValueError, match=r"y_pred must be finite, got %s at index \(%d,\)" % (bad, BIG - 1)):
+            f(y, s)
+    s[-1] = 0.0
     y[-1], s[-1] = np.nan, 0.0
     with pytest.raises(ValueError, match=r"y_true must be finite, got nan"):
         f(y, s)
