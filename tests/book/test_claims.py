@@ -16,6 +16,7 @@ import json
 import re
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -243,3 +244,54 @@ def test_panels_whose_labels_run_into_each_other_fail_the_figure():
     assert "lb-svg" in figure(two_panel_figure("x"), alt=f"A line from {alt_num(0.0)} to {alt_num(1.0)}.")
     with pytest.raises(ValueError, match="the drawn text of axes 0 and 1 overlaps"):
         figure(two_panel_figure("a label far too long for its panel, running into the next one"), alt="Lines.")
+
+
+def crossing_figure(legend_at: str):
+    """Two lines that cross the middle of the axes, labelled; the legend placed at ``legend_at``."""
+    fig, ax = plt.subplots(figsize=(4, 3))
+    x = np.linspace(0.0, 1.0, 5)
+    ax.plot(x, x, label="rising line")
+    ax.plot(x, 1 - x, label="falling line")
+    ax.set_ylim(-0.2, 1.8)  # room above both lines at the top centre
+    ax.legend(loc=legend_at)
+    return fig
+
+
+def test_a_legend_drawn_over_a_curve_fails_the_figure():
+    """The book's legends have no frame: a curve through one strikes out its text."""
+    alt = f"Two lines from {alt_num(0.0)} to {alt_num(1.0)}."
+    assert "lb-svg" in figure(crossing_figure("upper center"), alt=alt)
+    with pytest.raises(ValueError, match="the legend is drawn over 'rising line', 'falling line'"):
+        figure(crossing_figure("center"), alt=alt)
+
+
+def test_a_straight_segment_across_the_legend_counts_though_no_point_is_under_it():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0.0, 1.0], [0.5, 0.5], label="level")  # two points, at the edges; the legend in the middle
+    ax.legend(loc="center")
+    with pytest.raises(ValueError, match="the legend is drawn over 'level'"):
+        figure(fig, alt=f"A level line at {alt_num(0.5)}.")
+
+
+def test_a_legend_beyond_the_canvas_fails_the_figure():
+    """matplotlib's SVG would drop its line samples there, although the crop shows its text."""
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0.0, 1.0], [0.0, 1.0], label="line")
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.97))
+    with pytest.raises(ValueError, match=r"1 legend\(s\) reach beyond the figure's canvas"):
+        figure(fig, alt=f"A line from {alt_num(0.0)} to {alt_num(1.0)}.")
+
+
+def test_a_number_in_a_figure_legend_may_be_in_the_alt_text():
+    def labelled(legend: bool):
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.plot([0.0, 1.0], [0.0, 1.0], label="margin m = 0.2")
+        fig.subplots_adjust(top=0.8)
+        if legend:
+            fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.82))
+        return fig
+
+    alt = f"A line from {alt_num(0.0)} to {alt_num(1.0)}, margin m = 0.2."
+    assert "lb-svg" in figure(labelled(True), alt=alt)
+    with pytest.raises(ValueError, match="the alt text states 0.2"):
+        figure(labelled(False), alt=alt)

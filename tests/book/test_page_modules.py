@@ -394,7 +394,7 @@ def test_the_huber_deltas_and_constant_figures_describe_their_data():
     assert "delta = 0.5, 3" in huber_page.deltas_figure(np.linspace(-4, 4, 9), [0.5, 3.0])
     readings = np.array([20.0, 20.5, 21.0, 35.0])
     deltas = np.geomspace(0.1, 20, 5)
-    estimates = np.linspace(20.75, readings.mean(), 5)
+    estimates = np.array([20.75, 20.75, 20.8, 22.0, readings.mean()])  # the median for small delta, the mean for large
     svg = huber_page.constant_figure(readings, deltas, estimates, {1.0: 20.8})
     assert f"the median, {alt_num(np.median(readings))} °C" in svg and f"the mean, {alt_num(readings.mean())} °C" in svg
     assert f"{alt_num(20.8)} °C at delta = {alt_num(1.0)}" in svg
@@ -438,9 +438,11 @@ def test_one_step_on_the_pages_points_and_a_wrong_lossbook(monkeypatch):
 
 
 def test_the_rates_figure_gives_every_rates_final_loss():
-    curves = {0.1: [4.0, 2.0, 1.0], 0.5: [4.0, 1.0, 0.5], 1.2: [4.0, 9.0, 30.0]}
+    steps = np.arange(20)  # a slow descent, a fast one and a divergence, as on the page
+    curves = {0.1: 0.25 + 3.75 * 0.9**steps, 0.5: 0.25 + 3.75 * 0.5**steps, 1.2: 4.0 * 1.5**steps}
     svg = gradient_descent_page.rates_figure(curves, [0.1, 0.5, 1.2], 0.25, 1.0)
-    assert "eta 0.1: 1; eta 0.5: 0.5; eta 1.2: 30" in svg and "over 3 steps" in svg
+    ends = [alt_num(c[-1]) for c in curves.values()]
+    assert f"eta 0.1: {ends[0]}; eta 0.5: {ends[1]}; eta 1.2: {ends[2]}" in svg and "over 20 steps" in svg
 
 
 def two_classes():

@@ -78,14 +78,37 @@ def test_worked_averages_fractions_exactly(values):
             )
 
 
-def test_the_loss_and_slope_figure_describes_the_point_it_names():
+def test_the_loss_and_slope_figure_gives_both_ends_of_every_curve():
     x = np.linspace(-2.0, 3.0, 11)
     series = [("one", x**2, 2 * x), ("two", np.abs(x), np.sign(x))]
-    at_end = html.unescape(atlas.loss_and_slope(x, series, xlabel="$x$", caption="c", what="error"))
-    assert "At error 3: one: loss 9 and derivative 6; two: loss 3 and derivative 1." in at_end
-    at_start = html.unescape(atlas.loss_and_slope(x, series, xlabel="$x$", caption="c", what="logit", at=0))
-    assert "At logit −2: one: loss 4 and derivative −4" in at_start
-    assert "$" not in re.search(r"<title[^>]*>(.*?)</title>", at_end, re.S).group(1)  # TeX left out of the alt
+    alt = html.unescape(atlas.loss_and_slope(x, series, xlabel="$x$", what="error", caption="c"))
+    assert "Left, the loss against the error from −2 to 3; right, its derivative." in alt
+    assert "one: loss from 4 to 9; derivative from −4 to 6. two: loss from 2 to 3; derivative from −1 to 1." in alt
+    assert "$" not in re.search(r"<title[^>]*>(.*?)</title>", alt, re.S).group(1)  # TeX left out of the alt
+
+
+def test_the_loss_and_slope_figure_says_where_a_met_margin_makes_the_loss_zero():
+    x = np.linspace(-2.0, 3.0, 11)
+    ones = np.ones_like(x)
+    hinge = ("hinge", lossbook.hinge(ones, x, reduction="none"), lossbook.hinge_grad(ones, x, reduction="none"))
+    alt = html.unescape(atlas.loss_and_slope(x, [hinge], xlabel="s", what="score", caption="c", slope="slope"))
+    # the hinge of label 1 is 3 at s = -2 and 0 from s = 1 on; its slope -1, then 0
+    assert "hinge: loss from 3 to 0, zero from 1 on; slope from −1 to 0." in alt
+    assert "right, its slope." in alt
+
+
+@pytest.mark.parametrize(
+    ("losses", "said"),
+    [
+        ([2, 1, 0, 0], ", zero from 2 on"),
+        ([0, 0, 1, 2], ", zero up to 1"),
+        ([1, 0, 1, 2], ""),  # a single zero inside: no run to name
+        ([1, 1, 1, 0], ""),  # only the last point
+        ([0, 0, 0, 0], ", zero"),
+    ],
+)
+def test_zero_run_names_only_a_run_of_zeros_that_reaches_an_end(losses, said):
+    assert atlas.zero_run(np.arange(4.0), np.array(losses, dtype=float)) == said
 
 
 @given(st.lists(st.floats(-30, 30), min_size=1, max_size=5))

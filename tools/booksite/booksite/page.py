@@ -39,6 +39,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.layout_engine import PlaceHolderLayoutEngine  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.transforms import Bbox, TransformedBbox  # noqa: E402
 
 from booksite import ROOT  # noqa: E402
@@ -227,6 +228,8 @@ class _DrawnBounds(Artist):
         self.set_in_layout(False)
         self.inches = None
         self.collisions = []
+        self.covered = []
+        self.outside = 0
 
     def draw(self, renderer):
         # Figure.get_tightbbox, with each axes' box measured once: the crop and the collision check share them.
@@ -237,6 +240,45 @@ class _DrawnBounds(Artist):
         drawn = [b for b in boxes + [a.get_tightbbox(renderer) for a in others] if _measurable(b)]
         self.inches = TransformedBbox(Bbox.union(drawn), fig.dpi_scale_trans.inverted()) if drawn else fig.bbox_inches
         self.collisions = _collisions(axes, boxes)
+        self.covered = [(i, label) for i, ax in enumerate(axes) for label in _covered_by_legend(ax, renderer)]
+        # The SVG backend drops the parts of unclipped paths outside the canvas (a legend's line
+        # samples) although the crop would show the region: a legend must lie within the canvas.
+        legends = [legend for legend in [*(ax.get_legend() for ax in axes), *fig.legends] if legend is not None]
+        canvas = fig.bbox.padded(0.5)
+        self.outside = sum(
+            not canvas.contains(*b.min) or not canvas.contains(*b.max)
+            for b in (legend.get_window_extent(renderer) for legend in legends)
+        )
+
+
+def _covered_by_legend(ax, renderer) -> list[str]:
+    """The labels of the lines and scatters of ``ax`` that run under its legend's entries.
+
+    The book's legends have no frame, so a curve drawn through one strikes out its text. Each
+    line is followed between its points (densified, so a straight segment across the legend
+    counts) and compared with the box of the legend's entries (text and handles, without the
+    padding around them).
+    """
+    legend = ax.get_legend()
+    if legend is None or not legend.get_visible():
+        return []
+    box = legend._legend_box.get_window_extent(renderer)  # the entries, not the invisible frame's padding
+    found = []
+    for artist in [*ax.get_lines(), *ax.collections]:
+        if not artist.get_visible():
+            continue
+        if isinstance(artist, Line2D):
+            xy = artist.get_transform().transform(artist.get_xydata())
+            steps = np.linspace(0, 1, 16)[:, None, None]
+            xy = (xy[:-1] + steps * (xy[1:] - xy[:-1])).reshape(-1, 2) if len(xy) > 1 else xy
+        else:
+            xy = artist.get_offset_transform().transform(artist.get_offsets())
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        inside = (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
+        if inside.any():
+            label = str(artist.get_label())
+            found.append(label if not label.startswith("_") else f"an unlabelled {type(artist).__name__}")
+    return found
 
 
 def _measurable(box) -> bool:
@@ -358,6 +400,16 @@ def svg_of(fig, alt: str) -> str:
             "overlaps (a tick label or axis label runs into the next panel); give the figure more width "
             "or wspace, or lay it out with fig.tight_layout()"
         )
+    if bounds.outside:
+        raise ValueError(
+            f"{where}: {bounds.outside} legend(s) reach beyond the figure's canvas, where the SVG loses their "
+            "line samples; make room inside it (fig.subplots_adjust) and anchor the legend there"
+        )
+    if bounds.covered:
+        raise ValueError(
+            f"{where}: the legend is drawn over {', '.join(repr(label) for _, label in bounds.covered)}; "
+            "place it where no data runs (ax.legend(loc=...)), outside the axes, or widen the axes' limits"
+        )
     if tex_fonts(svg):
         raise ValueError(
             f"{where}: the SVG uses the Computer Modern font(s) {', '.join(tex_fonts(svg))}, whose glyphs a "
@@ -442,7 +494,7 @@ def _plotted_values(fig) -> np.ndarray:
 
 def _drawn_texts(fig) -> list[str]:
     """The figure's own words (legend entries, annotations, titles, axis labels), tick labels excepted."""
-    texts = [t.get_text() for t in fig.texts]
+    texts = [t.get_text() for t in fig.texts] + [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     for ax in fig.axes:
         texts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()] + [t.get_text() for t in ax.texts]
         legend = ax.get_legend()

@@ -40,7 +40,7 @@ def sigmoid_focal_figure(x: np.ndarray, gammas: tuple[float, ...] = (0.0, 1.0, 2
     options = {f"γ = {g:g}": {"alpha": None, "gamma": g} for g in gammas}
     series = curves(lossbook.sigmoid_focal, lossbook.sigmoid_focal_grad, (np.ones_like(x), x), options)
     caption = "For a positive label, the focal factor flattens the loss of confident right answers (large z)."
-    return loss_and_slope(x, series, xlabel="logit $z$ (label 1)", what="logit", caption=caption, at=0)
+    return loss_and_slope(x, series, xlabel="logit $z$ (label 1)", what="logit", caption=caption)
 
 
 def sigmoid_focal_steps(labels: list[float], logits: list[float], alpha: float, gamma: float) -> str:
@@ -61,7 +61,7 @@ def softmax_focal_figure(x: np.ndarray, gammas: tuple[float, ...] = (0.0, 2.0, 5
     options = {f"γ = {g:g}": {"alpha": 1.0, "gamma": g} for g in gammas}
     series = curves(lossbook.softmax_focal, lossbook.softmax_focal_grad, two_classes(x), options, column=0)
     caption = "Two classes: γ = 0 is cross-entropy; larger γ silences the rows already right."
-    return loss_and_slope(x, series, xlabel=MARGIN, what="margin", caption=caption, at=0)
+    return loss_and_slope(x, series, xlabel=MARGIN, what="margin", caption=caption)
 
 
 def softmax_focal_steps(labels: list[int], logits: list[list[float]], alpha: float, gamma: float) -> str:
@@ -83,7 +83,7 @@ def gce_figure(p_true: np.ndarray, qs: tuple[float, ...] = (0.1, 0.5, 1.0)) -> s
     series = curves(lossbook.generalized_cross_entropy, lossbook.generalized_cross_entropy_grad, inputs, options, 0)
     caption = "Small q behaves like cross-entropy (steep near p = 0); q = 1 is a straight line, bounded by 1."
     xlabel = "probability of the true class $p_y$"
-    return loss_and_slope(p_true, series, xlabel=xlabel, what="probability", caption=caption, at=0)
+    return loss_and_slope(p_true, series, xlabel=xlabel, what="probability", caption=caption)
 
 
 def gce_steps(labels: list[int], probs: list[list[float]], q: float) -> str:
@@ -103,7 +103,7 @@ def poly1_figure(x: np.ndarray, epsilons: tuple[float, ...] = (-1.0, 0.0, 2.0)) 
     options = {f"ε = {eps:g}": {"epsilon": eps} for eps in epsilons}
     series = curves(lossbook.poly1_cross_entropy, lossbook.poly1_cross_entropy_grad, two_classes(x), options, column=0)
     caption = "Two classes: ε = 0 is cross-entropy; ε = 2 (optax's default) steepens it, ε = -1 flattens it."
-    return loss_and_slope(x, series, xlabel=MARGIN, what="margin", caption=caption, at=0)
+    return loss_and_slope(x, series, xlabel=MARGIN, what="margin", caption=caption)
 
 
 def poly1_steps(labels: list[int], logits: list[list[float]], epsilon: float) -> str:
@@ -130,7 +130,7 @@ def multilabel_figure(x: np.ndarray) -> str:
     loss, grad, one_class = lossbook.multilabel_soft_margin, lossbook.multilabel_soft_margin_grad, x[:, None]
     series = [curves(loss, grad, (np.full_like(one_class, y), one_class), {f"label {y:g}": {}}, 0)[0] for y in (0, 1)]
     caption = "One class of a multi-label row: the binary cross-entropy, its slope σ(z) − y."
-    return loss_and_slope(x, series, xlabel="logit $z_c$", what="logit", caption=caption, at=0)
+    return loss_and_slope(x, series, xlabel="logit $z_c$", what="logit", caption=caption)
 
 
 def multilabel_steps(targets: list[list[float]], scores: list[list[float]]) -> str:

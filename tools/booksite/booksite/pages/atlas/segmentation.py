@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 import lossbook
-from booksite.page import alt_num, check, figure, num, table
+from booksite.page import alt_num, check, num, table
+from booksite.pages.atlas import loss_and_slope
 
 Mask = Sequence[Sequence[Fraction | int]]
 
@@ -46,32 +46,26 @@ def overlap_figure(
     """Each ``(label, loss, grad)`` against the probability predicted on the object (left), and the
     derivative in the first object pixel's prediction (right)."""
     pixel = first_object_pixel(truth)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(7.6, 3.2))
-    ends = []
-    for label, loss, grad in series:
-        losses = [loss(truth, predictions(truth, v, background)) for v in levels]
-        slopes = [grad(truth, predictions(truth, v, background))[pixel] for v in levels]
-        left.plot(levels, losses, label=label)
-        right.plot(levels, slopes, label=label)
-        ends.append(
-            f"{label}: loss from {alt_num(losses[0])} to {alt_num(losses[-1])}, "
-            f"derivative from {alt_num(slopes[0])} to {alt_num(slopes[-1])}"
+    curves = [
+        (
+            label,
+            np.array([loss(truth, predictions(truth, v, background)) for v in levels]),
+            np.array([grad(truth, predictions(truth, v, background))[pixel] for v in levels]),
         )
-    left.set_xlabel("predicted probability on the object")
-    right.set_xlabel("predicted probability on the object")
-    left.set_ylabel("loss")
-    right.set_ylabel("derivative, one object pixel")
-    left.legend(fontsize=8)
-    fig.tight_layout()
+        for label, loss, grad in series
+    ]
     height, width = truth.shape
-    alt = (
-        f"Left, the loss of a {height} by {width} image with a {int(truth.sum())}-pixel object, against the "
-        f"probability predicted on the object (background {alt_num(background)}), from {alt_num(levels[0])} to "
-        f"{alt_num(levels[-1])}; right, the derivative with respect to one object pixel's "
-        f"prediction. {'; '.join(ends)}."
+    return loss_and_slope(
+        levels,
+        curves,
+        xlabel="predicted probability on the object",
+        what=f"probability predicted on the object (background {alt_num(background)})",
+        slope="derivative, one object pixel",
+        setting=f" of a {height} by {width} image with a {int(truth.sum())}-pixel object",
+        caption=caption,
+        # The image's size and the object's, and the background level: the setting, not drawn as coordinates.
+        derived=[height, width, truth.sum(), background],
     )
-    # The image's size and the object's, and the background level: the setting, not drawn as coordinates.
-    return figure(fig, alt=alt, caption=caption, derived=[height, width, truth.sum(), background])
 
 
 def dice_figure(truth: np.ndarray, background: float, levels: np.ndarray) -> str:

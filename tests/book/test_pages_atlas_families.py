@@ -1,11 +1,12 @@
 """Unit tests of the page modules of the atlas pages on margin, similarity and sequence losses and the index.
 
-booksite.pages.atlas_b (the loss-and-derivative figure), booksite.pages.atlas_sequence (CTC by
-hand, in exact fractions) and booksite.pages.atlas_index (the table of every framework loss).
+booksite.pages.atlas.margin and .similarity (figures and worked examples), .sequence (CTC by
+hand, in exact fractions) and .index (the table of every framework loss).
 """
 
 from __future__ import annotations
 
+import html
 import math
 from fractions import Fraction
 
@@ -16,36 +17,22 @@ from hypothesis import strategies as st
 
 import lossbook
 from booksite.page import alt_num, num
-from booksite.pages import atlas_b, atlas_index, atlas_margin, atlas_sequence, atlas_similarity
+from booksite.pages.atlas import index as atlas_index
+from booksite.pages.atlas import margin as atlas_margin
+from booksite.pages.atlas import sequence as atlas_sequence
+from booksite.pages.atlas import similarity as atlas_similarity
 
-# booksite.pages.atlas_b -------------------------------------------------------------------------
-
-
-def test_loss_and_gradient_alt_text_describes_the_data():
-    x = np.linspace(-2.0, 3.0, 11)
-    ones = np.ones_like(x)
-    svg = atlas_b.loss_and_gradient(
-        x,
-        {"hinge": (lossbook.hinge(ones, x, reduction="none"), lossbook.hinge_grad(ones, x, reduction="none"))},
-        "score s",
-        "Hinge loss",
-    )
-    # the hinge of label 1 is 3 at s = -2, 0 from s = 1 on; its derivative -1, then 0
-    assert (
-        f"hinge: loss from {alt_num(3.0)} to {alt_num(0.0)}, zero from {alt_num(1.0)} on; "
-        f"derivative from {alt_num(-1.0)} to {alt_num(0.0)}" in svg
-    )
-    assert f"for score s from {alt_num(-2.0)} to {alt_num(3.0)}" in svg
+# booksite.pages.atlas.similarity -----------------------------------------------------------
 
 
 def test_rotated_gives_unit_vectors_at_the_angles():
     angles = np.array([0.0, np.pi / 2, 2.0])
-    v = atlas_b.rotated(angles)
+    v = atlas_similarity.rotated(angles)
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, rtol=1e-15)
     np.testing.assert_allclose(np.arctan2(v[:, 1], v[:, 0]), angles, rtol=1e-15, atol=1e-16)
 
 
-# booksite.pages.atlas_sequence ------------------------------------------------------------------
+# booksite.pages.atlas.sequence -------------------------------------------------------------------
 
 
 def test_collapse_merges_repeats_then_drops_blanks():
@@ -105,7 +92,7 @@ def test_the_page_example_and_its_lattice():
     assert f"{reached} of 15 nodes can be reached" in svg and "(blank, a, blank, b, blank)" in svg
 
 
-# booksite.pages.atlas_index ---------------------------------------------------------------------
+# booksite.pages.atlas.index ----------------------------------------------------------------------
 
 MAPPING = {
     ("torch.nn", "MSELoss"): {"lossbook": "lossbook.mse(y, p)", "page": "chapters/mse.md", "test": "x::y"},
@@ -145,10 +132,10 @@ def test_links_and_tests():
     assert atlas_index.page_link("chapters/mse.md") == "[chapters/mse](../chapters/mse.md)"
     assert atlas_index.page_link("atlas/index.md#adaptive") == "[this page](index.md#adaptive)"
     assert atlas_index.page_link("atlas/nowhere.md") == "page to come"
-    assert atlas_index.has_test("tests/book/test_pages_atlas_b.py::test_links_and_tests")
-    assert not atlas_index.has_test("tests/book/test_pages_atlas_b.py::test_that_does_not_exist")
+    assert atlas_index.has_test("tests/book/test_pages_atlas_families.py::test_links_and_tests")
+    assert not atlas_index.has_test("tests/book/test_pages_atlas_families.py::test_that_does_not_exist")
     assert atlas_index.tested({"test": "x::y"}) == "`test_atlas.py` (one input)"
-    here = "tests/book/test_pages_atlas_b.py::test_links_and_tests"
+    here = "tests/book/test_pages_atlas_families.py::test_links_and_tests"
     assert atlas_index.tested({"test": here}) == "`test_links_and_tests` (hypothesis), `test_atlas.py` (one input)"
 
 
@@ -198,3 +185,13 @@ def test_figures_describe_their_data():
     assert f"zero from {alt_num(0.5)} on" in atlas_similarity.ranking_figure(np.linspace(-1.5, 1.5, 13))
     assert "InfoNCE, tau = 0.5" in atlas_similarity.infonce_figure(np.linspace(0, np.pi, 7))
     assert "negative cosine (Keras)" in atlas_similarity.cosine_figure(np.linspace(0, np.pi, 7))
+
+
+def test_the_circle_figure_plots_the_loss_and_its_turning_derivative():
+    angles = np.radians([30.0, 90.0, 180.0])
+    svg = html.unescape(atlas_similarity.circle_figure(angles, gamma=8.0))
+    first = atlas_similarity.rotated(np.radians([0.0, 20.0, 30.0]))
+    assert (
+        f"circle, gamma = 8: loss from {alt_num(lossbook.circle([0, 0, 1], first, gamma=8.0, reduction='sum'))}" in svg
+    )
+    assert "the angle of the negative from the first embedding, in degrees from 30 to 180" in svg
