@@ -1469,9 +1469,16 @@ def _sigmoid_focal(y, z, alpha, gamma):
     big -= small  # tanh(a / 2)
     big *= c
     big += small  # 1 - p_t
+    # (1 - p_t)^gamma below the normal range (it may underflow to 0 where the loss does not: a soft
+    # label of 1e-138 on a logit of -4e161 has the loss 1e-320): those few in logarithms instead.
+    low = np.flatnonzero(big < 2.0 ** (-1000 / gamma)) if gamma > 1 else ()
+    kept = (big[low], loss[low]) if len(low) else None
     if gamma != 1:
         np.power(big, gamma, out=big)
     loss *= big
+    if kept is not None:
+        with np.errstate(divide="ignore"):  # log 0 = -inf, and exp(-inf) = 0: a loss of 0 stays 0
+            loss[low] = np.exp(gamma * np.log(kept[0]) + np.log(kept[1]))
     if alpha is not None:
         loss *= alpha * y + (1 - alpha) * (1 - y)  # two non-negative terms: nothing cancels
     return loss

@@ -160,6 +160,7 @@ def mp_sigmoid_focal(y, z, alpha, gamma):
 @example((np.array([1.0]), np.array([40.0])), 0.25, 2.0)  # torchvision: 1 - p_t = 0, the loss 0
 @example((np.array([0.0, 1.0]), np.array([1e300, -1e300])), None, 2.0)  # confidently wrong
 @example((np.array([1.0]), np.array([90.0])), None, 0.0)  # BCE of e^-90: found by the stress profile
+@example((np.array([2.56564668e-138]), np.array([-3.69754497e161])), None, 2.5)  # (1 - p_t)^2.5 underflows: 1e-320
 def test_sigmoid_focal_equals_mpmath_at_every_magnitude(pair, alpha, gamma):
     y, z = pair
     with mpmath.workdps(50):
