@@ -1471,14 +1471,14 @@ def _sigmoid_focal(y, z, alpha, gamma):
     big += small  # 1 - p_t
     # (1 - p_t)^gamma below the normal range (it may underflow to 0 where the loss does not: a soft
     # label of 1e-138 on a logit of -4e161 has the loss 1e-320): those few in logarithms instead.
-    low = np.flatnonzero(big < 2.0 ** (-1000 / gamma)) if gamma > 1 else ()
-    kept = (big[low], loss[low]) if len(low) else None
+    low = np.flatnonzero(big < 2.0 ** (-1000 / gamma)) if gamma > 1 else np.empty(0, dtype=np.intp)
+    m_low, loss_low = big[low], loss[low]
     if gamma != 1:
         np.power(big, gamma, out=big)
     loss *= big
-    if kept is not None:
+    if low.size:
         with np.errstate(divide="ignore"):  # log 0 = -inf, and exp(-inf) = 0: a loss of 0 stays 0
-            loss[low] = np.exp(gamma * np.log(kept[0]) + np.log(kept[1]))
+            loss[low] = np.exp(gamma * np.log(m_low) + np.log(loss_low))
     if alpha is not None:
         loss *= alpha * y + (1 - alpha) * (1 - y)  # two non-negative terms: nothing cancels
     return loss

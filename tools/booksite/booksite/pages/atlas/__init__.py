@@ -66,10 +66,10 @@ def loss_and_slope(
     if legend_at == "above":  # one row over both panels, clear of every curve
         # Room for it inside the canvas: matplotlib's SVG drops the parts of paths (the legend's
         # line samples) that lie outside it, although the crop would show them.
-        fig.subplots_adjust(top=PANEL_MARGINS["top"] - 0.1)
+        top = PANEL_MARGINS["top"] - 0.1
+        fig.subplots_adjust(top=top)
         handles, labels = left.get_legend_handles_labels()  # each curve once (the right panel repeats them)
-        top = (0.5, PANEL_MARGINS["top"] - 0.09)
-        fig.legend(handles, labels, loc="lower center", bbox_to_anchor=top, ncols=len(series), fontsize=9)
+        fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, top + 0.01), ncols=len(series), fontsize=9)
     else:
         left.legend(fontsize=9, loc=legend_at)
     # A label's numbers are the legend's; in the alt text, with a true minus sign like every other number.
